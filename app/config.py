@@ -1,0 +1,131 @@
+"""Every limit and default number of Backprop Lab lives here and nowhere else.
+
+Standard library only, so the engine (pure NumPy) can read its limits from here too.
+Server settings can be overridden by environment variables named BACKPROP_<FIELD> (upper case),
+for example BACKPROP_PORT=9000 or BACKPROP_ALLOWED_ORIGINS="http://a:1,http://b:2".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class EngineLimits:
+    """Bounds on what a network, its data and its training may be."""
+
+    max_hidden_layers: int = 6
+    max_neurons: int = 16
+    max_inputs: int = 16
+    max_outputs: int = 10
+    max_points: int = 2000  # examples in one data set (train + test)
+    min_points: int = 4
+    max_custom_rows: int = 1000
+    max_abs_input: float = 1e6  # custom inputs and targets, explicit parameters
+    learning_rate_min: float = 1e-5
+    learning_rate_max: float = 10.0
+    regularization_rate_max: float = 10.0
+    momentum_max: float = 0.999
+    noise_max: float = 0.5  # noise as a fraction of the data's scale (0..50 in TF Playground's %)
+    train_fraction_min: float = 0.1
+    train_fraction_max: float = 0.9
+    max_seed: int = 2**32 - 1
+    # A value beyond this (or non-finite) counts as divergence: training stops, last finite state kept.
+    divergence_threshold: float = 1e12
+    grid_resolution_min: int = 8
+    grid_resolution_max: int = 200
+    leaky_relu_slope: float = 0.01
+    adam_beta1: float = 0.9
+    adam_beta2: float = 0.999
+    adam_epsilon: float = 1e-8
+    gradcheck_epsilon: float = 1e-6
+
+
+@dataclass(frozen=True)
+class EngineDefaults:
+    """A new session's defaults: TF Playground's (circle, 500 points, [4, 2] tanh, rate 0.03, batch 10)."""
+
+    dataset: str = "circle"
+    points: int = 500
+    noise: float = 0.0
+    train_fraction: float = 0.5
+    features: tuple[str, ...] = ("x1", "x2")
+    hidden_layers: tuple[int, ...] = (4, 2)
+    activation: str = "tanh"
+    output_activation: str = "tanh"
+    loss: str = "half_sse"
+    learning_rate: float = 0.03
+    batch_size: int = 10
+    optimizer: str = "sgd"
+    momentum: float = 0.9
+    regularization: str = "none"
+    regularization_rate: float = 0.0
+    init: str = "playground"
+    bias_init: float = 0.1
+    seed: int = 0
+    shuffle: bool = True
+    grid_resolution: int = 100  # output map (decision boundary)
+    neuron_map_resolution: int = 40  # each neuron's small map
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Server settings: where to listen and every limit the transport enforces."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Extra origins allowed on the socket besides the page's own host (comma separated in the env var).
+    allowed_origins: tuple[str, ...] = ()
+    max_sessions: int = 200
+    session_idle_seconds: float = 1800.0
+    eviction_interval_seconds: float = 30.0
+    max_message_bytes: int = 256 * 1024  # socket text message; larger closes with 1009
+    max_body_bytes: int = 1024 * 1024  # REST body
+    rate_limit_messages: int = 120  # socket messages allowed per window...
+    rate_limit_window_seconds: float = 1.0  # ...before the rest get a rate_limited error
+    send_timeout_seconds: float = 5.0  # one frame send; a client that stops reading is closed
+    max_fps: float = 60.0
+    max_speed: int = 1000  # iterations per frame when playing
+    max_step_count: int = 10000  # phases / iterations / epochs in one step request
+    max_records_per_reply: int = 2000  # phase records returned by one step request
+    max_history: int = 20000  # loss-curve points kept per session (older ones thinned)
+    max_sockets_per_session: int = 32
+    shutdown_close_seconds: float = 3.0
+    engine: EngineLimits = field(default_factory=EngineLimits)
+    defaults: EngineDefaults = field(default_factory=EngineDefaults)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from BACKPROP_* environment variables, then explicit overrides."""
+        env = dict(os.environ if environ is None else environ)
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(f"BACKPROP_{f.name.upper()}")
+            if raw is None or f.name in ("engine", "defaults"):
+                continue
+            values[f.name] = _parse(f.name, raw, getattr(cls(), f.name))
+        values.update(overrides)
+        return cls(**values)
+
+
+def _parse(name: str, raw: str, default: Any) -> Any:
+    """Parse one environment value to the type of its default, naming the variable on error."""
+    try:
+        if isinstance(default, bool):
+            return raw.strip().lower() in ("1", "true", "yes", "on")
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+        if isinstance(default, tuple):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+        return raw
+    except ValueError as exc:
+        raise ValueError(f"BACKPROP_{name.upper()}={raw!r}: expected {type(default).__name__}") from exc
+
+
+LIMITS = EngineLimits()
+DEFAULTS = EngineDefaults()
