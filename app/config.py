@@ -42,6 +42,14 @@ class EngineLimits:
     adam_beta2: float = 0.999
     adam_epsilon: float = 1e-8
     gradcheck_epsilon: float = 1e-6
+    # The 2-D data sets, their grids and added points live on the plane [-w, w]² (TF Playground's).
+    domain_half_width: float = 6.0
+    # Gradient check: fourth-order central differences with steps ±h, ±2h: round-off ~1e-12 of the loss,
+    # against ~1e-10 for the 2-point formula at gradcheck_epsilon, so small gradients check well too.
+    gradcheck_step: float = 1e-4
+    # The gradient check perturbs every parameter 4 times over the rows it checks (cost ∝ parameters × rows):
+    # it uses at most this many examples of the batch.
+    gradcheck_max_examples: int = 32
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,8 @@ class EngineDefaults:
     shuffle: bool = True
     grid_resolution: int = 100  # output map (decision boundary)
     neuron_map_resolution: int = 40  # each neuron's small map
+    drop_last: bool = False  # keep the last, partial batch of an epoch
+    train_biases: bool = True
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,15 @@ class Settings:
     shutdown_close_seconds: float = 3.0
     engine: EngineLimits = field(default_factory=EngineLimits)
     defaults: EngineDefaults = field(default_factory=EngineDefaults)
+    # Text messages waiting to be sent on one socket; beyond this the client is not reading and is closed.
+    max_pending_messages: int = 256
+    # Training iterations run between yields to the event loop (playing and long step requests).
+    compute_chunk_iterations: int = 32
+    # uvicorn's log level (critical, error, warning, info, debug, trace).
+    log_level: str = "info"
+    # Kernel send buffer of each socket: bounds what a client that stops reading can hold up, so its send
+    # blocks (and times out) within a couple of seconds instead of after megabytes of autotuned buffer.
+    socket_send_buffer_bytes: int = 256 * 1024
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
