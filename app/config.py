@@ -41,11 +41,10 @@ class EngineLimits:
     adam_beta1: float = 0.9
     adam_beta2: float = 0.999
     adam_epsilon: float = 1e-8
-    gradcheck_epsilon: float = 1e-6
     # The 2-D data sets, their grids and added points live on the plane [-w, w]² (TF Playground's).
     domain_half_width: float = 6.0
     # Gradient check: fourth-order central differences with steps ±h, ±2h: round-off ~1e-12 of the loss,
-    # against ~1e-10 for the 2-point formula at gradcheck_epsilon, so small gradients check well too.
+    # against ~1e-10 for the 2-point formula at h = 1e-6, so small gradients check well too.
     gradcheck_step: float = 1e-4
     # The gradient check perturbs every parameter 4 times over the rows it checks (cost ∝ parameters × rows):
     # it uses at most this many examples of the batch.

@@ -1,4 +1,6 @@
-"""Initial parameters, drawn only from the given seeded generator (same seed, same numbers)."""
+"""Initial parameters, drawn only from the given seeded generator (same seed, same numbers), and the seed's
+independent random streams.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +11,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
+
+# One seed drives three independent streams. The data set draws from the root SeedSequence(seed) itself
+# (data.build_dataset: np.random.default_rng(seed)); the initial weights and the epochs' batch orders draw
+# from its children with these spawn keys, SeedSequence(seed).spawn(3)[1] and [2].
+INIT_STREAM = 1
+ORDER_STREAM = 2
+
+
+def seeded_stream(seed: int, stream: int) -> np.random.Generator:
+    """Child `stream` of SeedSequence(seed): independent of default_rng(seed) and of its siblings."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream,)))
+
 
 # scheme -> what W^l (n_l, n_(l−1)) is drawn from, fan_in = n_(l−1), fan_out = n_l
 INIT_SCHEMES: dict[str, str] = {

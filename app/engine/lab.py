@@ -4,9 +4,11 @@ Every change is checked first (EngineError names the field, the value and the al
 only when valid, so a rejected call loses nothing. A rebuild (new architecture, data, activations, loss,
 init) is a new Lab from a changed config: `Lab(dataclasses.replace(lab.config, hidden_layers=[8]))`.
 
-Randomness: the data set is drawn from np.random.default_rng(seed) (data.build_dataset); the initial
-parameters and then every epoch's batch order from another np.random.default_rng(seed). `reset(seed)`
-re-draws the parameters and the order from a new seed; the data stay (they change only by a rebuild).
+Randomness: one seed, three independent streams. The data set is drawn from np.random.default_rng(seed)
+(data.build_dataset); the initial weights from the seed's INIT_STREAM and every epoch's batch order from its
+ORDER_STREAM (init.seeded_stream), so the weights are not the data's draws and the batch order does not
+depend on the init scheme. `reset(seed)` re-draws the parameters and the order from a new seed; the data
+stay (they change only by a rebuild).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from app.engine.data import CustomData, Dataset, build_dataset, predicted_class
 from app.engine.errors import DivergenceError, EngineError
 from app.engine.evaluate import Grids, evaluate_grids
 from app.engine.gradcheck import gradient_check
-from app.engine.init import init_parameters
+from app.engine.init import INIT_STREAM, ORDER_STREAM, init_parameters, seeded_stream
 from app.engine.labconfig import (
     LabConfig,
     check_config,
@@ -65,15 +67,17 @@ class Lab:
         """A freshly initialised network (from `seed`, or the explicit parameters) and its training."""
         data = self._data
         sizes = [data.n_inputs, *config.hidden_layers, data.n_outputs]
-        rng = np.random.default_rng(seed)
-        weights, biases = init_parameters(sizes, config.init, config.bias_init, rng)
         if config.weights is not None and config.biases is not None:
             weights, biases = list(config.weights), list(config.biases)
+        else:
+            rng = seeded_stream(seed, INIT_STREAM)
+            weights, biases = init_parameters(sizes, config.init, config.bias_init, rng)
         activations = [HIDDEN_ACTIVATIONS[name] for name in hidden_activations(config)]
         net = Network(sizes, [*activations, OUTPUT_ACTIVATIONS[config.output_activation]], weights, biases)
         hyper = Hyper(**{field: getattr(config, field) for field in LIVE_FIELDS})
         loss = LOSSES[config.loss]
-        return Stepper(net, loss, hyper, data.x_train, data.y_train, rng, config.selected)
+        order = seeded_stream(seed, ORDER_STREAM)
+        return Stepper(net, loss, hyper, data.x_train, data.y_train, order, config.selected)
 
     # --- reading -------------------------------------------------------------------------------------------
 

@@ -78,6 +78,7 @@ def build_record(st: Stepper, flight: Flight, index: int) -> Record:
         record.update(_backward(st, flight, layer))
         own = trace["layers"][layer - 1]
         example.update({key: own[key].copy() for key in ("delta", "grad_weights", "grad_input")})
+        example["activation_grad"] = None if own["activation_grad"] is None else own["activation_grad"].copy()
     else:
         record.update(_update(st))
     record["example"] = example
@@ -164,7 +165,7 @@ def _update(st: Stepper) -> Record:
 
 def trace_example(net: Network, x: FloatArray, y: FloatArray, loss: Loss) -> dict[str, Any]:
     """One example's own values (x (n_0,), y (n_L,)): the loss terms and, per layer, a_prev, z, a, delta,
-    grad_weights (δ a_prevᵀ of this example) and grad_input."""
+    grad_weights (δ a_prevᵀ of this example), grad_input and activation_grad g'(z) (None for softmax)."""
     inputs: list[FloatArray] = []
     zs: list[FloatArray] = []
     acts: list[FloatArray] = []
@@ -183,6 +184,7 @@ def trace_example(net: Network, x: FloatArray, y: FloatArray, loss: Loss) -> dic
         layers: list[dict[str, Any]] = [{} for _ in range(net.depth)]
         for layer in range(net.depth, 0, -1):
             grad_w, _, grad_input = net.backward_layer(layer, delta, inputs[layer - 1])
+            slope = net.activations[layer - 1].derivative(zs[layer - 1], acts[layer - 1])  # g'(z^l)
             layers[layer - 1] = {
                 "a_prev": inputs[layer - 1][0],
                 "z": zs[layer - 1][0],
@@ -190,6 +192,7 @@ def trace_example(net: Network, x: FloatArray, y: FloatArray, loss: Loss) -> dic
                 "delta": delta[0],
                 "grad_weights": grad_w,
                 "grad_input": grad_input[0],
+                "activation_grad": None if slope is None else slope[0],
             }
             if layer > 1:  # chain rule: δ^(l−1) = ∂ℓ/∂a^(l−1) ⊙ g'(z^(l−1))
                 delta = net.activations[layer - 2].backward(zs[layer - 2], acts[layer - 2], grad_input)

@@ -25,6 +25,38 @@ HYPER = {
     "drop_last": False,
 }
 
+# Stepper configurations: fused and unfused output/loss pairs (softmax too), every optimizer and regulariser,
+# frozen biases, drop_last, batch sizes from 1 to full.
+CONFIGS: dict[str, dict[str, Any]] = {
+    "default tanh half_sse sgd": {},
+    "softmax CE adam l2 relu": dict(
+        act="relu",
+        out="softmax",
+        loss="cross_entropy",
+        n_out=3,
+        optimizer="adam",
+        regularization="l2",
+        regularization_rate=0.01,
+        learning_rate=0.01,
+    ),
+    "sigmoid bce momentum l1 frozen biases": dict(
+        act="sigmoid",
+        out="sigmoid",
+        loss="bce",
+        optimizer="momentum",
+        regularization="l1",
+        regularization_rate=0.003,
+        train_biases=False,
+        learning_rate=0.3,
+    ),
+    "gelu linear mse multi-output batch 8": dict(act="gelu", out="linear", loss="mse", n_out=3, batch_size=8),
+    "leaky tanh sse drop_last": dict(act="leaky_relu", loss="sse", drop_last=True, batch_size=5),
+    "softmax mse sigmoid hidden": dict(act="sigmoid", out="softmax", loss="mse", n_out=2, learning_rate=1.0),
+    "no hidden layer": dict(hidden=(), out="sigmoid", loss="half_sse", learning_rate=0.5),
+    "per-layer activations 3 hidden": dict(hidden=(5, 3, 4), act=("relu", "tanh", "gelu"), batch_size=40),
+    "sigmoid output sigmoid hidden mse": dict(act="sigmoid", out="sigmoid", loss="mse", batch_size=1),
+}
+
 
 def targets(out: str, rng: np.random.Generator, rows: int, n_out: int, x: np.ndarray) -> np.ndarray:
     """Targets fitting the output activation: one-hot, 0/1, ±1 or real values (from x, so learnable)."""
