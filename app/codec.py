@@ -1,0 +1,153 @@
+"""Engine values -> wire: exact JSON numbers, quantised uint8 grids, and the binary frame layout.
+
+Parameters and phase records keep every bit of their float64 value: Python's float repr is the shortest
+string that reads back to the same double, so JSON carries the engine's numbers exactly. Only the
+per-pixel maps are quantised (value = lo + (hi - lo) * byte / 255). A non-finite number reaching this
+module is a bug (divergence is caught in the engine), so it raises instead of being replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+_HEADER_LENGTH = struct.Struct("<I")
+
+
+class NonFiniteError(ValueError):
+    """A NaN or infinity reached the wire encoder; the message names where."""
+
+
+def to_wire(value: Any, where: str = "value") -> Any:
+    """Convert NumPy arrays and scalars (nested in dicts, lists, tuples) to JSON-ready Python values."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        if not math.isfinite(number):
+            raise NonFiniteError(f"{where} is {number}: non-finite numbers are never sent")
+        return number
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "f" and not bool(np.isfinite(value).all()):
+            raise NonFiniteError(f"{where} holds a non-finite number: non-finite numbers are never sent")
+        return value.tolist()
+    if isinstance(value, Mapping):
+        return {str(k): to_wire(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_wire(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    raise TypeError(f"{where}: cannot encode {type(value).__name__} for the wire")
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON that refuses NaN and infinities (json.dumps(allow_nan=False))."""
+    return json.dumps(value, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Quantised:
+    """A grid mapped to bytes: value ≈ lo + (hi - lo) * byte / 255."""
+
+    data: bytes
+    lo: float
+    hi: float
+
+
+def quantise(grid: npt.NDArray[Any], lo: float | None = None, hi: float | None = None) -> Quantised:
+    """Map a float grid to uint8 over [lo, hi] (its own range unless given), rounding to the nearest level."""
+    values = np.asarray(grid, dtype=np.float64)
+    if not bool(np.isfinite(values).all()):
+        raise NonFiniteError("a map holds a non-finite number: non-finite numbers are never sent")
+    low = float(values.min()) if lo is None else lo
+    high = float(values.max()) if hi is None else hi
+    span = high - low
+    if span <= 0.0:
+        return Quantised(bytes(values.size), low, high)
+    # byte = round(255 * (v - lo) / (hi - lo)), clipped to the byte range
+    scaled = (values - low) * (255.0 / span) + 0.5
+    np.clip(scaled, 0.0, 255.0, out=scaled)
+    return Quantised(scaled.astype(np.uint8).tobytes(), low, high)
+
+
+_FLAT_SPAN = float(np.finfo(np.float32).tiny) * 255.0  # narrower rows cannot be scaled in float32
+
+
+def quantise_rows(rows: npt.NDArray[Any]) -> tuple[bytes, list[float], list[float]]:
+    """Quantise each row of an (n, P) array over its own range at once: the n·P bytes (row after row) and
+    lo and hi per row."""
+    values = np.asarray(rows, dtype=np.float32)
+    low = values.min(axis=1, keepdims=True)
+    high = values.max(axis=1, keepdims=True)
+    # a NaN or an infinity anywhere in a row shows in its min or max
+    if not (bool(np.isfinite(low).all()) and bool(np.isfinite(high).all())):
+        raise NonFiniteError("a map holds a non-finite number: non-finite numbers are never sent")
+    span = (high - low).astype(np.float64)
+    # byte = floor(255 (v − lo)/(hi − lo) + ½), i.e. rounded; v − lo ≥ 0 and the product stays ≤ 255 (up to
+    # float32 rounding, still below 256), so the cast never wraps. A flat row maps to 0.
+    scale = (255.0 / np.where(span <= _FLAT_SPAN, np.inf, span)).astype(np.float32)
+    scaled = np.subtract(values, low)
+    scaled *= scale
+    scaled += np.float32(0.5)
+    return scaled.astype(np.uint8).tobytes(), low[:, 0].tolist(), high[:, 0].tolist()
+
+
+def dequantise(q: Quantised, shape: tuple[int, ...]) -> npt.NDArray[np.float64]:
+    """The values a client reads back from quantised bytes (for tests and tools)."""
+    levels = np.frombuffer(q.data, dtype=np.uint8).astype(np.float64).reshape(shape)
+    return q.lo + (q.hi - q.lo) * levels / 255.0
+
+
+def arrays(values: list[npt.NDArray[Any]], where: str) -> list[Any]:
+    """A list of float arrays as nested lists (the fast path of to_wire for parameters)."""
+    for i, value in enumerate(values):
+        if not bool(np.isfinite(value).all()):
+            raise NonFiniteError(f"{where}[{i}] holds a non-finite number: non-finite numbers are never sent")
+    return [value.tolist() for value in values]
+
+
+def map_entries(entries: list[tuple[int, int, int, float, float, int, int]]) -> str:
+    """Map headers (layer, neuron, res, lo, hi, offset, length) as a JSON array, written directly: the hot
+    part of every frame's header. lo and hi must be finite (quantise_rows checks them)."""
+    return (
+        "["
+        + ",".join(
+            f'{{"layer":{layer},"neuron":{neuron},"res":{res},"lo":{lo!r},"hi":{hi!r},"offset":{offset},'
+            f'"length":{length}}}'
+            for layer, neuron, res, lo, hi, offset, length in entries
+        )
+        + "]"
+    )
+
+
+def pack_frame(header: dict[str, Any], payload: bytes, encoded: dict[str, str] | None = None) -> bytes:
+    """A binary frame: [uint32 little-endian N][N bytes UTF-8 JSON header][payload]. `encoded` holds header
+    fields given as ready JSON text (appended after the others)."""
+    text = dumps(header)
+    if encoded:
+        text = text[:-1] + "".join(f",{dumps(key)}:{value}" for key, value in encoded.items()) + "}"
+    head = text.encode("utf-8")
+    return _HEADER_LENGTH.pack(len(head)) + head + payload
+
+
+def unpack_frame(frame: bytes) -> tuple[dict[str, Any], bytes]:
+    """Split a binary frame into its JSON header and payload (the inverse of pack_frame)."""
+    if len(frame) < _HEADER_LENGTH.size:
+        raise ValueError(f"frame too short: {len(frame)} bytes")
+    (n,) = _HEADER_LENGTH.unpack_from(frame)
+    end = _HEADER_LENGTH.size + n
+    if end > len(frame):
+        raise ValueError(f"frame header length {n} exceeds the frame ({len(frame)} bytes)")
+    header = json.loads(frame[_HEADER_LENGTH.size : end].decode("utf-8"))
+    if not isinstance(header, dict):
+        raise ValueError("frame header is not a JSON object")
+    return header, frame[end:]

@@ -1,0 +1,1 @@
+"""HTTP routes: the page (pages.py) and the REST API (api.py)."""

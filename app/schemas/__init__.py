@@ -1,0 +1,46 @@
+"""Pydantic models for every REST body and socket message: unknown fields refused, finite numbers only,
+ranges from app/config.py."""
+
+from app.schemas.config import (
+    LIVE_FIELDS,
+    CustomDataIn,
+    HyperChanges,
+    Parameters,
+    ResetRequest,
+    SelectRequest,
+    SessionConfig,
+    StepRequest,
+)
+from app.schemas.messages import CLIENT_MESSAGE, MESSAGE_TYPES, ClientMessage
+from app.schemas.state import (
+    ChangedMessage,
+    DivergenceReport,
+    ErrorMessage,
+    GradcheckReply,
+    HistoryPoint,
+    HistoryReply,
+    SessionState,
+    StepReply,
+)
+
+__all__ = [
+    "CLIENT_MESSAGE",
+    "LIVE_FIELDS",
+    "MESSAGE_TYPES",
+    "ChangedMessage",
+    "ClientMessage",
+    "CustomDataIn",
+    "DivergenceReport",
+    "ErrorMessage",
+    "GradcheckReply",
+    "HistoryPoint",
+    "HistoryReply",
+    "HyperChanges",
+    "Parameters",
+    "ResetRequest",
+    "SelectRequest",
+    "SessionConfig",
+    "SessionState",
+    "StepReply",
+    "StepRequest",
+]

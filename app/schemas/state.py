@@ -1,0 +1,172 @@
+"""What the server sends: a session's state, step replies, gradient checks, and the socket's text messages."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from app.schemas.config import SessionConfig
+from app.schemas.types import Outgoing, StepUnit
+
+
+class Cursor(Outgoing):
+    """The next phase the session will run."""
+
+    step: int
+    epoch: int
+    batch_in_epoch: int
+    batches_per_epoch: int
+    phase: Literal["forward", "loss", "backward", "update"]
+    layer: int | None
+
+
+class Metrics(Outgoing):
+    """Losses and accuracies over the whole training and test sets (null where undefined)."""
+
+    train_loss: float | None
+    test_loss: float | None
+    train_accuracy: float | None
+    test_accuracy: float | None
+
+
+class HistoryPoint(Metrics):
+    """One point of the loss curve."""
+
+    step: int
+    epoch: int
+
+
+class Change(Outgoing):
+    """A live hyperparameter change and the step it happened at (a mark on the loss curve)."""
+
+    step: int
+    changes: dict[str, list[Any]]
+
+
+class DataView(Outgoing):
+    """The examples: 2-D points (or custom input rows), labels, and the train/test split."""
+
+    name: str
+    kind: Literal["classification", "regression"]
+    n_classes: int
+    feature_names: list[str]
+    feature_labels: list[str]
+    class_names: list[str]
+    points: list[list[float]] | None
+    inputs: list[list[float]] | None
+    labels: list[Any]
+    train_indices: list[int]
+    test_indices: list[int]
+    domain: list[float]
+
+
+class DivergenceReport(Outgoing):
+    """Where values stopped being finite, and what to do about it."""
+
+    type: Literal["diverged"]
+    step: int
+    phase: str
+    layer: int | None
+    quantity: str
+    message: str
+    suggestion: str
+    learning_rate: float
+
+
+class SessionState(Outgoing):
+    """Everything a page needs to draw a session from scratch."""
+
+    id: str
+    config: SessionConfig
+    step: int
+    epoch: int
+    cursor: Cursor
+    weights: list[list[list[float]]]
+    biases: list[list[float]]
+    metrics: Metrics
+    history: list[HistoryPoint]
+    changes: list[Change]
+    data: DataView
+    optimizer_state: dict[str, Any]
+    diverged: DivergenceReport | None
+    playing: bool
+    speed: int
+    fps: float
+    clients: int
+
+
+class StepReply(Outgoing):
+    """A step's records, oldest first (the earliest `omitted` ones left out), and the new state."""
+
+    unit: StepUnit
+    count: int
+    records: list[dict[str, Any]]
+    omitted: int
+    state: SessionState
+
+
+class LayerCheck(Outgoing):
+    """Central-difference check of one layer: relative error of every weight and bias, and the largest."""
+
+    layer: int
+    weights_rel_error: list[list[float]]
+    biases_rel_error: list[float]
+    max: float
+
+
+class GradcheckReply(Outgoing):
+    """The gradient check of every layer and the largest relative error overall."""
+
+    layers: list[LayerCheck]
+    max: float
+
+
+class ErrorMessage(Outgoing):
+    """A rejected socket message: what was wrong; the session is unchanged."""
+
+    type: Literal["error"]
+    code: str
+    field: str | None
+    message: str
+
+
+class ChangedMessage(Outgoing):
+    """Live hyperparameters changed at `step`: {field: [old, new]}."""
+
+    type: Literal["changed"]
+    step: int
+    changes: dict[str, list[Any]]
+
+
+class HistoryReply(Outgoing):
+    """Loss-curve points answering a `history` request."""
+
+    type: Literal["history"]
+    since: int
+    points: list[HistoryPoint]
+
+
+class ErrorDetail(Outgoing):
+    """One entry of a 422 answer: where (loc), what (msg names field, value and range), and the error type."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+    input: Any = None
+
+
+class ValidationAnswer(Outgoing):
+    """A 422 answer."""
+
+    detail: list[ErrorDetail]
+
+
+class MessageAnswer(Outgoing):
+    """A 404, 413 or 503 answer."""
+
+    detail: str
+
+
+class DivergedAnswer(Outgoing):
+    """A 409 answer: the step diverged; the session is paused at its last finite state."""
+
+    detail: DivergenceReport

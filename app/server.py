@@ -1,0 +1,80 @@
+"""Serving with uvicorn: permessage-deflate off, the socket size limit, a transport abort for stuck sends,
+and a shutdown that closes every socket with 1001 (going away) before uvicorn's own 1012."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+from app.config import Settings
+from app.connection import ABORT_EXTENSION
+
+
+class AbortableWebSocketProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's websockets protocol, exposing transport.abort() to the app through the ASGI scope, with a
+    bounded kernel send buffer (settings.socket_send_buffer_bytes)."""
+
+    send_buffer_bytes = Settings().socket_send_buffer_bytes
+
+    def connection_made(self, transport: Any) -> None:
+        """Take the upgraded connection and cap its kernel send buffer."""
+        super().connection_made(transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.send_buffer_bytes)
+
+    def handle_connect(self, event: Any) -> None:
+        """Accept the handshake as uvicorn does, then add the abort extension before the app runs."""
+        super().handle_connect(event)
+        scope = getattr(self, "scope", None)
+        if scope is not None:
+            scope["extensions"][ABORT_EXTENSION] = {"abort": self.transport.abort}
+
+
+class LabServer(uvicorn.Server):
+    """uvicorn.Server whose shutdown first stops listening and closes every lab socket with 1001."""
+
+    def __init__(self, config: uvicorn.Config, app: FastAPI, settings: Settings) -> None:
+        super().__init__(config)
+        self.lab_app = app
+        self.settings = settings
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Close the lab's sockets with 1001 (bounded by shutdown_close_seconds), then uvicorn's shutdown."""
+        for server in getattr(self, "servers", []):
+            server.close()
+        hub = getattr(self.lab_app.state, "hub", None)
+        if hub is not None:
+            await hub.close_all(self.settings.shutdown_close_seconds)
+        await super().shutdown(sockets)
+
+
+def uvicorn_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
+    """The uvicorn configuration for `app` under `settings`."""
+    protocol = type(
+        "LabWebSocketProtocol",
+        (AbortableWebSocketProtocol,),
+        {"send_buffer_bytes": settings.socket_send_buffer_bytes},
+    )
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        ws=protocol,
+        ws_per_message_deflate=False,
+        ws_max_size=settings.max_message_bytes,
+        log_level=settings.log_level,
+        timeout_graceful_shutdown=max(1, round(settings.shutdown_close_seconds)),
+    )
+
+
+def serve(settings: Settings) -> None:
+    """Build the app and serve it until SIGINT/SIGTERM."""
+    from app.main import create_app
+
+    app = create_app(settings)
+    LabServer(uvicorn_config(app, settings), app, settings).run()

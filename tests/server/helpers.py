@@ -1,0 +1,95 @@
+"""Helpers shared by the server tests: reading socket messages and frames."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from fastapi.testclient import TestClient
+from starlette.testclient import WebSocketTestSession
+
+from app.codec import unpack_frame
+from app.schemas import ErrorMessage, SessionState
+
+Message = dict[str, Any]
+
+
+def decode(message: Mapping[str, Any]) -> Message:
+    """An ASGI socket message as a dict: text parsed as JSON; a binary frame as its header plus "_payload"."""
+    if message["type"] == "websocket.close":
+        return {"type": "_closed", "code": message.get("code"), "reason": message.get("reason")}
+    if message.get("text") is not None:
+        return dict(json.loads(message["text"]))
+    header, payload = unpack_frame(message["bytes"])
+    return {**header, "_payload": payload}
+
+
+def receive(ws: WebSocketTestSession) -> Message:
+    """The next message, decoded."""
+    return decode(ws.receive())
+
+
+def receive_until(ws: WebSocketTestSession, kind: str, limit: int = 200) -> Message:
+    """Skip messages until one of type `kind` (frames are "frame"); fails after `limit` others."""
+    seen = []
+    for _ in range(limit):
+        message = receive(ws)
+        if message["type"] == kind:
+            return message
+        seen.append(message["type"])
+        assert message["type"] != "_closed", f"socket closed while waiting for {kind}: {message}"
+    raise AssertionError(f"no {kind} message in {limit}: {seen[-10:]}")
+
+
+def map_values(frame: Message, layer: int, neuron: int) -> np.ndarray:
+    """A neuron's map from a frame, dequantised to the values a client reads."""
+    (entry,) = [m for m in frame["maps"] if m["layer"] == layer and m["neuron"] == neuron]
+    raw = frame["_payload"][entry["offset"] : entry["offset"] + entry["length"]]
+    levels = np.frombuffer(raw, dtype=np.uint8).astype(np.float64).reshape(entry["res"], entry["res"])
+    values: np.ndarray = entry["lo"] + (entry["hi"] - entry["lo"]) * levels / 255.0
+    return values
+
+
+def connect_headers(host: str = "testserver") -> dict[str, str]:
+    """Headers a browser on the page's own origin would send."""
+    return {"origin": f"http://{host}"}
+
+
+def new_session(client: TestClient, **config: Any) -> str:
+    """A session id."""
+    response = client.post("/api/sessions", json=config)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def open_socket(client: TestClient, sid: str) -> Any:
+    """A socket on the session, as the page opens it (same origin)."""
+    return client.websocket_connect(f"/ws/sessions/{sid}", headers=connect_headers())
+
+
+def settle(ws: Any) -> None:
+    """Read the state and the first frame every new socket gets."""
+    assert receive(ws)["type"] == "state"
+    assert receive(ws)["type"] == "frame"
+
+
+def error_reply(ws: Any) -> dict[str, Any]:
+    """The next error message (frames in between skipped), checked against its schema."""
+    message = receive_until(ws, "error")
+    ErrorMessage.model_validate(message)
+    return message
+
+
+def still_works(ws: Any) -> None:
+    """The socket still answers: a sync gets the state back."""
+    ws.send_text(json.dumps({"type": "sync"}))
+    SessionState.model_validate({k: v for k, v in receive_until(ws, "state").items() if k != "type"})
+
+
+def create(client: TestClient, **config: Any) -> dict[str, Any]:
+    """POST /api/sessions; the 201 body."""
+    response = client.post("/api/sessions", json=config)
+    assert response.status_code == 201, response.text
+    return dict(response.json())

@@ -1,0 +1,134 @@
+"""The wire codec: exact float64 numbers, refusal of non-finite values, quantised maps, frame layout."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from app.codec import (
+    NonFiniteError,
+    dequantise,
+    dumps,
+    pack_frame,
+    quantise,
+    quantise_rows,
+    to_wire,
+    unpack_frame,
+)
+
+finite64 = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@given(hnp.arrays(np.float64, hnp.array_shapes(max_dims=3, max_side=5), elements=finite64))
+def test_float64_arrays_survive_json_bit_for_bit(array: np.ndarray) -> None:
+    back = np.array(json.loads(dumps(to_wire(array))), dtype=np.float64).reshape(array.shape)
+    assert np.array_equal(back.view(np.int64), array.view(np.int64))  # same bits, -0.0 included
+
+
+@given(finite64)
+def test_numpy_scalars_become_exact_python_floats(x: float) -> None:
+    value = to_wire(np.float64(x))
+    assert type(value) is float
+    assert json.loads(dumps(value)) == x
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_non_finite_values_raise_naming_where(bad: float) -> None:
+    with pytest.raises(NonFiniteError, match=r"records\[1\]\.z"):
+        to_wire({"records": [{"z": 1.0}, {"z": np.array([0.5, bad])}]}, "records")
+    with pytest.raises(NonFiniteError):
+        to_wire(np.float64(bad))
+    with pytest.raises(ValueError):
+        dumps({"x": bad})
+
+
+def test_nested_structures_convert_types() -> None:
+    value = to_wire({"a": (np.int64(3), np.bool_(True), None, "s"), 4: [np.arange(3)]})
+    assert value == {"a": [3, True, None, "s"], "4": [[0, 1, 2]]}
+    assert type(value["a"][0]) is int and type(value["a"][1]) is bool
+    with pytest.raises(TypeError, match="cannot encode object"):
+        to_wire(object())
+
+
+@given(
+    hnp.arrays(
+        np.float32,
+        st.tuples(st.integers(1, 12), st.integers(1, 12)),
+        elements=st.floats(-1e6, 1e6, width=32),
+    )
+)
+def test_quantised_maps_are_within_half_a_level(grid: np.ndarray) -> None:
+    q = quantise(grid)
+    assert len(q.data) == grid.size
+    assert q.lo == float(grid.min()) and q.hi == float(grid.max())
+    back = dequantise(q, grid.shape)
+    level = (q.hi - q.lo) / 255.0
+    # half a level, plus float32 rounding of the scaling
+    assert np.all(
+        np.abs(back - grid.astype(np.float64)) <= 0.5 * level + 1e-6 * max(1.0, abs(q.hi), abs(q.lo))
+    )
+
+
+def test_quantise_uses_a_given_range_and_clips() -> None:
+    q = quantise(np.array([[-2.0, 0.0, 0.5, 3.0]], dtype=np.float32), lo=-1.0, hi=1.0)
+    assert list(q.data) == [0, 128, 191, 255]
+    assert (q.lo, q.hi) == (-1.0, 1.0)
+
+
+def test_flat_map_is_all_zero_bytes() -> None:
+    q = quantise(np.full((3, 3), 0.25, dtype=np.float32))
+    assert q.data == bytes(9) and q.lo == q.hi == 0.25
+
+
+def test_quantise_refuses_non_finite() -> None:
+    with pytest.raises(NonFiniteError):
+        quantise(np.array([0.0, np.nan], dtype=np.float32))
+
+
+@given(
+    st.dictionaries(st.text(max_size=5), finite64 | st.integers() | st.text(max_size=5), max_size=5),
+    st.binary(),
+)
+def test_frame_layout_round_trips(header: dict[str, Any], payload: bytes) -> None:
+    frame = pack_frame(header, payload)
+    n = int.from_bytes(frame[:4], "little")
+    assert json.loads(frame[4 : 4 + n].decode("utf-8")) == header
+    assert unpack_frame(frame) == (header, payload)
+
+
+def test_unpack_rejects_truncated_frames() -> None:
+    with pytest.raises(ValueError, match="too short"):
+        unpack_frame(b"\x01")
+    with pytest.raises(ValueError, match="exceeds"):
+        unpack_frame((100).to_bytes(4, "little") + b"{}")
+
+
+@given(
+    hnp.arrays(
+        np.float32,
+        st.tuples(st.integers(1, 6), st.integers(1, 50)),
+        elements=st.floats(-999999995904.0, 999999995904.0, width=32),
+    )
+)
+def test_rows_quantise_each_over_its_own_range(rows: np.ndarray) -> None:
+    data, lows, highs = quantise_rows(rows)
+    assert len(data) == rows.size
+    levels = np.frombuffer(data, dtype=np.uint8).reshape(rows.shape).astype(np.float64)
+    for row, level, lo, hi in zip(rows.astype(np.float64), levels, lows, highs, strict=True):
+        assert lo == row.min() and hi == row.max()
+        back = lo + (hi - lo) * level / 255.0
+        assert np.all(np.abs(back - row) <= 0.5 * (hi - lo) / 255.0 + 1e-6 * max(1.0, abs(lo), abs(hi)))
+
+
+def test_rows_refuse_non_finite_and_keep_flat_rows_at_zero() -> None:
+    data, lows, highs = quantise_rows(np.array([[2.0, 2.0], [0.0, 1.0]], dtype=np.float32))
+    assert list(data) == [0, 0, 0, 255] and lows == [2.0, 0.0] and highs == [2.0, 1.0]
+    with pytest.raises(NonFiniteError):
+        quantise_rows(np.array([[0.0, np.inf]], dtype=np.float32))
