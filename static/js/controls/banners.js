@@ -1,0 +1,107 @@
+/**
+ * Messages that must be seen: the divergence banner (where values stopped being finite and the way out),
+ * the reconnecting banner, and short-lived error toasts naming the rejected field.
+ */
+
+import { fmt } from "../format.js";
+import { button, h, send } from "./dom.js";
+
+const TOAST_MS = 7000;
+const MAX_TOASTS = 4;
+/** Learning rate suggested after a divergence: this fraction of the one that diverged. */
+const RATE_FACTOR = 0.1;
+
+const QUANTITY = {
+  z: "z (pre-activation)",
+  a: "a (activation)",
+  loss: "the loss",
+  delta: "δ = ∂L/∂z",
+  grad_weights: "∂L/∂W",
+  grad_biases: "∂L/∂b",
+  weights: "the weights",
+  biases: "the biases",
+};
+
+/** "step 12, backward phase, layer 2" from a divergence report. */
+export function whereText(d) {
+  const parts = [`step ${d.step}`, `${d.phase} phase`];
+  if (d.layer !== null && d.layer !== undefined) parts.push(`layer ${d.layer}`);
+  return parts.join(", ");
+}
+
+/**
+ * Mount the banners into `root` (#banners) and the toasts into `toastRoot` (#toasts).
+ * @param {HTMLElement} root
+ * @param {HTMLElement} toastRoot
+ * @param {{get: Function, set: Function, subscribe: Function}} store
+ */
+export function mountBanners(root, toastRoot, store) {
+  const diverged = h("div", { id: "divergence-banner", class: "banner banner-diverged", role: "alert", hidden: true });
+  const offline = h("div", { id: "reconnect-banner", class: "banner banner-offline", role: "status", hidden: true });
+  root.append(diverged, offline);
+
+  store.subscribe(["diverged"], (s) => renderDiverged(diverged, s, store));
+  store.subscribe(["connection"], (s) => {
+    const down = s.connection === "reconnecting" || s.connection === "closed";
+    offline.hidden = !down;
+    offline.textContent =
+      s.connection === "closed"
+        ? "Disconnected: the server refused this page. Reload it from the server's own address."
+        : "Connection lost. Reconnecting… your network, its settings and parameters will be restored.";
+  });
+  let lastError = null;
+  store.subscribe(["error"], (s) => {
+    if (!s.error || s.error === lastError) return;
+    lastError = s.error;
+    showToast(toastRoot, s.error);
+  });
+}
+
+function renderDiverged(el, s, store) {
+  const d = s.diverged;
+  el.hidden = !d;
+  if (!d) {
+    el.replaceChildren();
+    return;
+  }
+  const lr = d.learning_rate ?? s.session?.config?.learning_rate;
+  const lower = lr ? Math.max(s.meta?.limits?.learning_rate_min ?? 1e-5, Number((lr * RATE_FACTOR).toPrecision(3))) : null;
+  const what = QUANTITY[d.quantity] ?? d.quantity;
+  // The server's message starts with where ("step 9, loss phase, the loss: ..."); the title says that.
+  const message = String(d.message ?? "");
+  const detail = message.includes(": ") ? message.slice(message.indexOf(": ") + 2) : message;
+  el.replaceChildren(
+    h("strong", { class: "banner-title" }, `Training diverged at ${whereText(d)} (${what})`),
+    h(
+      "span",
+      { class: "banner-text" },
+      `${detail}. `,
+      d.suggestion || "Lower the learning rate, then step again; the parameters kept their last finite values.",
+    ),
+    h(
+      "span",
+      { class: "banner-actions" },
+      lower
+        ? button(`Lower learning rate to ${fmt(lower)}`, "Set η to a tenth of its value", () => {
+            send({ type: "set", changes: { learning_rate: lower } });
+            store.set({ diverged: null });
+          }, { id: "btn-lower-rate" })
+        : null,
+      button("Reset", "Back to the same initialisation", () => send({ type: "reset", seed: null }), { id: "btn-diverged-reset" }),
+      button("×", "Dismiss", () => store.set({ diverged: null }), { class: "close", "aria-label": "Dismiss" }),
+    ),
+  );
+}
+
+/** Show one error for a few seconds: the field in bold, then the server's message. */
+function showToast(root, err) {
+  let message = String(err.message ?? err);
+  // The server's messages usually start with the field already: show it once, in bold.
+  if (err.field && message.startsWith(`${err.field}: `)) message = message.slice(err.field.length + 2);
+  const field = err.field ? h("strong", { class: "toast-field" }, `${err.field}: `) : null;
+  const close = button("×", "Dismiss", () => toast.remove(), { class: "close", "aria-label": "Dismiss" });
+  const toast = h("div", { class: "toast toast-error", role: "alert" }, field, h("span", {}, message), close);
+  root.append(toast);
+  while (root.children.length > MAX_TOASTS) root.firstElementChild.remove();
+  setTimeout(() => toast.remove(), TOAST_MS);
+}

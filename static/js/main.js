@@ -1,0 +1,94 @@
+/**
+ * Boots the lab page: reads the server's configuration from <body data-*>, creates (or reopens) the
+ * session, opens the socket, mounts every view and forwards the views' `bl:send` requests to the socket.
+ *
+ * URL options: `?preset=<name>` starts a new session from that preset; `?new` starts a new default session.
+ */
+
+import { createStore, initialState } from "./store.js";
+import { connect } from "./socket.js";
+import { createSession, forgetStoredSession, storedSessionId } from "./session.js";
+import { mount as mountControls } from "./views/controls.js";
+import { mount as mountHelp } from "./views/help.js";
+
+/** [module under views/, root element id] of the views that draw the network and its numbers. */
+const VIEWS = [
+  ["network", "network-view"],
+  ["boundary", "boundary-view"],
+  ["loss", "loss-view"],
+  ["math", "math-view"],
+];
+
+function readMeta() {
+  try {
+    return JSON.parse(document.body.dataset.meta ?? "null");
+  } catch (err) {
+    console.error("the page's data-meta is not valid JSON", err);
+    return null;
+  }
+}
+
+/** Mount each view; one that fails to load says so in its own panel and the rest still work. */
+async function mountViews(store) {
+  await Promise.all(
+    VIEWS.map(async ([name, id]) => {
+      const root = document.getElementById(id);
+      try {
+        const mod = await import(`./views/${name}.js`);
+        mod.mount(root, store);
+      } catch (err) {
+        console.error(`the ${name} view failed to start`, err);
+        root.textContent = `The ${name} view failed to start: ${err.message ?? err}`;
+      }
+    }),
+  );
+}
+
+/** The configuration of the preset called `name` in /api/meta, or null. */
+export function presetConfig(meta, name) {
+  const presets = meta?.presets ?? [];
+  const list = Array.isArray(presets) ? presets : Object.entries(presets).map(([n, p]) => ({ name: n, ...p }));
+  const p = list.find((x) => x.name === name || x.id === name);
+  return p ? p.config : null;
+}
+
+/** The id of the session to open: this tab's previous one, or a new one. */
+async function startSession(meta) {
+  const params = new URLSearchParams(location.search);
+  const preset = params.get("preset");
+  if (preset !== null || params.has("new")) forgetStoredSession();
+  const stored = storedSessionId();
+  if (stored) return stored;
+  const state = await createSession((preset && presetConfig(meta, preset)) || {});
+  return state.id;
+}
+
+async function boot() {
+  const meta = readMeta();
+  const wsBase = document.body.dataset.wsBase || "/ws/sessions";
+  const store = createStore({ ...initialState(), meta });
+
+  let socket = null;
+  const early = [];
+  document.addEventListener("bl:send", (e) => {
+    if (socket) socket.send(e.detail);
+    else early.push(e.detail);
+  });
+
+  mountControls(document.getElementById("controls"), store);
+  mountHelp(document.getElementById("help-overlay"), store);
+  await mountViews(store);
+
+  let id;
+  try {
+    id = await startSession(meta);
+  } catch (err) {
+    store.set({ connection: "reconnecting", error: { field: "session", message: `could not create a session: ${err.message ?? err}` } });
+    // The server is not answering yet: keep trying through the socket's own recovery path.
+    id = storedSessionId() ?? "none";
+  }
+  socket = connect(store, wsBase, id);
+  for (const msg of early.splice(0)) socket.send(msg);
+}
+
+boot();

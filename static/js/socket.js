@@ -1,0 +1,274 @@
+/**
+ * The page's only WebSocket: connects to /ws/sessions/{id}, puts every server message into the store,
+ * reconnects with backoff after a drop, and recreates the session (from the last known configuration
+ * and parameters) when the server no longer knows it, e.g. after a restart.
+ *
+ * Binary frames are decoded as they arrive (their loss-curve points are kept) but only the newest one is
+ * put into the store, once per animation frame. `history` grows in place between replacements; a view
+ * that draws it incrementally should compare lengths and redraw when the array itself is replaced.
+ */
+
+import { decodeFrame } from "./frame.js";
+import { createSession, rememberConfig, rememberSession } from "./session.js";
+
+const BACKOFF_MIN_MS = 250;
+const BACKOFF_MAX_MS = 4000;
+const MAX_QUEUED = 32;
+/** Close codes: unknown session, origin refused (docs/protocol.md). */
+const CLOSE_UNKNOWN_SESSION = 4004;
+const CLOSE_BAD_ORIGIN = 4003;
+
+/**
+ * Open the socket for `sessionId` and keep it open.
+ * @param {{get: Function, set: Function}} store
+ * @param {string} wsBase path prefix, e.g. "/ws/sessions"
+ * @param {string} sessionId
+ * @returns {{send: (msg: object) => void, sessionId: () => string}}
+ */
+export function connect(store, wsBase, sessionId) {
+  let id = sessionId;
+  let ws = null;
+  let attempt = 0;
+  let lastSeq = null;
+  let pendingFrame = null;
+  /** a `history` request is on its way; loss-curve points that arrive meanwhile wait in heldPoints */
+  let historyAsked = false;
+  const heldPoints = [];
+  let rafScheduled = false;
+  let recreating = false;
+  /** messages asked for while the socket was down, sent once it is open again */
+  const queue = [];
+  /** what to restore after a server lost the session */
+  let resume = { playing: false, speed: 1 };
+
+  function url() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    return `${scheme}://${location.host}${wsBase}/${encodeURIComponent(id)}`;
+  }
+
+  function open() {
+    ws = new WebSocket(url());
+    ws.binaryType = "arraybuffer";
+    ws.onopen = () => {
+      attempt = 0;
+      lastSeq = null;
+      historyAsked = false;
+      heldPoints.length = 0;
+      store.set({ connection: "open" });
+      if (resume.playing) rawSend({ type: "play", speed: resume.speed });
+      while (queue.length > 0) rawSend(queue.shift());
+    };
+    ws.onmessage = (ev) => {
+      if (typeof ev.data === "string") onText(ev.data);
+      else onBinary(ev.data);
+    };
+    ws.onclose = (ev) => {
+      ws = null;
+      if (ev.code === CLOSE_BAD_ORIGIN) {
+        store.set({ connection: "closed", error: { field: "origin", message: ev.reason || "origin refused" } });
+        return;
+      }
+      const s = store.get();
+      // Remember whether it was playing when the link went down (not after failed retries).
+      if (s.connection === "open") resume = { playing: Boolean(s.playing), speed: s.speed || 1 };
+      store.set({ connection: "reconnecting", playing: false });
+      if (ev.code === CLOSE_UNKNOWN_SESSION) recreate();
+      else retryLater();
+    };
+  }
+
+  function retryLater() {
+    const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt);
+    attempt += 1;
+    setTimeout(open, delay);
+  }
+
+  async function recreate() {
+    if (recreating) return;
+    recreating = true;
+    try {
+      const state = await createSession();
+      id = state.id;
+      rememberSession(state);
+      recreating = false;
+      open();
+    } catch {
+      // The server is still starting (or unreachable): try again after the backoff.
+      recreating = false;
+      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt);
+      attempt += 1;
+      setTimeout(recreate, delay);
+    }
+  }
+
+  function rawSend(msg) {
+    ws.send(JSON.stringify(msg));
+  }
+
+  /** Send a client → server message now, or as soon as the socket is open again. */
+  function send(msg) {
+    // Stepping means looking at one step: stop playing first (the server would otherwise keep training).
+    if (msg.type === "step" && store.get().playing) send({ type: "pause" });
+    if (msg.type === "play") resume = { playing: true, speed: msg.speed };
+    if (msg.type === "pause" || msg.type === "step") resume = { ...resume, playing: false };
+    if (msg.type === "play") store.set({ playing: true, speed: msg.speed });
+    else if (msg.type === "pause" || msg.type === "step") store.set({ playing: false });
+    if (ws && ws.readyState === WebSocket.OPEN) {
+      rawSend(msg);
+    } else if (msg.type !== "sync" && msg.type !== "history") {
+      if (queue.length >= MAX_QUEUED) queue.shift();
+      queue.push(msg);
+    }
+  }
+
+  function onText(text) {
+    let msg;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      store.set({ error: { field: "message", message: "the server sent a message that is not JSON", at: Date.now() } });
+      return;
+    }
+    switch (msg.type) {
+      case "state":
+        onState(msg);
+        break;
+      case "error":
+        store.set({ error: { ...msg, at: Date.now() } });
+        break;
+      case "diverged":
+        resume = { ...resume, playing: false };
+        store.set({ diverged: msg, playing: false });
+        break;
+      case "changed":
+        onChanged(msg);
+        break;
+      case "history":
+        onHistory(msg.points ?? []);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** A live change: mark it for the loss curve and apply it to the known configuration. */
+  function onChanged(msg) {
+    const s = store.get();
+    const partial = { changes: [...s.changes, { step: msg.step, changes: msg.changes }] };
+    if (s.session) {
+      const config = { ...s.session.config };
+      for (const [field, [, value]] of Object.entries(msg.changes)) config[field] = value;
+      partial.session = { ...s.session, config };
+      rememberConfig(config);
+    }
+    store.set(partial);
+  }
+
+  function onState(msg) {
+    rememberSession(msg);
+    const s = store.get();
+    const speed = (msg.playing ? msg.speed : s.speed) || msg.speed || 1;
+    store.set({
+      session: msg,
+      history: (msg.history ?? []).slice(),
+      changes: (msg.changes ?? []).slice(),
+      diverged: msg.diverged ?? null,
+      example: msg.config?.selected ?? s.example,
+      records: [],
+      phase: null,
+      playing: Boolean(msg.playing),
+      speed,
+    });
+  }
+
+  function onBinary(buffer) {
+    let frame;
+    try {
+      frame = decodeFrame(buffer);
+    } catch (err) {
+      store.set({ error: { field: "frame", message: String(err.message || err), at: Date.now() } });
+      return;
+    }
+    const h = frame.header;
+    const history = store.get().history;
+    // A jump in seq means the server replaced frames we never saw: their loss-curve points are missing.
+    // Ask for them once, and hold later points back until they are in, so the curve only ever appends.
+    if (lastSeq !== null && h.seq > lastSeq + 1 && !historyAsked) {
+      historyAsked = true;
+      send({ type: "history", since: history.length > 0 ? history[history.length - 1].step : 0 });
+    }
+    lastSeq = h.seq;
+    if (historyAsked) heldPoints.push(...(h.history ?? []));
+    else appendHistory(history, h.history ?? []);
+    pendingFrame = frame;
+    // A step the user asked for is drawn at once (it is one frame, not a stream); a playing stream is
+    // drawn once per animation frame, newest first.
+    if (Array.isArray(h.records) && !h.playing) {
+      flush();
+    } else if (!rafScheduled) {
+      rafScheduled = true;
+      requestAnimationFrame(flush);
+    }
+  }
+
+  /** The answer to our own `history` request: the missing points, then the ones held back. */
+  function onHistory(points) {
+    const history = store.get().history;
+    if (!historyAsked) {
+      store.set({ history: mergeHistory(history, points) });
+      return;
+    }
+    appendHistory(history, points);
+    appendHistory(history, heldPoints.splice(0));
+    historyAsked = false;
+    store.set({ history });
+  }
+
+  function flush(fromAnimationFrame) {
+    if (fromAnimationFrame !== undefined) rafScheduled = false;
+    const frame = pendingFrame;
+    pendingFrame = null;
+    if (!frame) return;
+    const h = frame.header;
+    const s = store.get();
+    const history = s.history;
+    const partial = { frame: h, maps: frame.maps, outputMap: frame.outputMap, history };
+    if (Array.isArray(h.records)) {
+      partial.records = h.records;
+      const last = h.records[h.records.length - 1];
+      partial.phase = last ? { phase: last.phase, layer: last.layer } : null;
+    } else if (s.playing && (s.records.length > 0 || s.phase !== null)) {
+      partial.records = [];
+      partial.phase = null;
+    }
+    if (s.diverged && h.step > s.diverged.step) partial.diverged = null;
+    // Only what changed: every key set wakes its subscribers.
+    if (typeof h.playing === "boolean" && h.playing !== s.playing) partial.playing = h.playing;
+    if (h.playing && typeof h.speed === "number" && h.speed !== s.speed) partial.speed = h.speed;
+    rememberSession(null, h);
+    store.set(partial);
+  }
+
+  open();
+  return { send, sessionId: () => id };
+}
+
+/**
+ * Append points whose step is beyond the last one (in place); a point at the last step replaces it
+ * (the metrics after an edit of the parameters, at the same step).
+ */
+function appendHistory(history, points) {
+  for (const p of points) {
+    const last = history.length > 0 ? history[history.length - 1].step : -Infinity;
+    if (p.step > last) history.push(p);
+    else if (p.step === last) history[history.length - 1] = p;
+  }
+}
+
+/** A new history array: the union of both, one point per step, in step order. */
+function mergeHistory(history, points) {
+  const byStep = new Map();
+  for (const p of history) byStep.set(p.step, p);
+  for (const p of points) byStep.set(p.step, p);
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}

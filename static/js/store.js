@@ -1,0 +1,101 @@
+/**
+ * The page's one state object.
+ *
+ * State is a flat object of top-level keys (docs/frontend.md lists them). `set(partial)` replaces the
+ * given keys (every key in `partial` counts as changed, even when the value is the same object, so a
+ * view may pass back an object it edited) and then calls every subscriber of any of those keys once,
+ * with the whole state. A `set` made from inside a subscriber is applied at once and its notifications
+ * run after the current round, so subscribers never see a half-applied update.
+ */
+
+/** The state a page starts with; every key views may read exists from the start. */
+export function initialState() {
+  return {
+    meta: null,
+    session: null,
+    frame: null,
+    maps: {},
+    outputMap: null,
+    records: [],
+    phase: null,
+    history: [],
+    changes: [],
+    selection: null,
+    example: 0,
+    hoverNeuron: null,
+    ui: { presenter: false, showTest: false, addClass: 1, helpOpen: false },
+    connection: "connecting",
+    diverged: null,
+    error: null,
+  };
+}
+
+/**
+ * Create a store: `{get, set, subscribe}`.
+ * @param {object} [initial] starting state (defaults to initialState())
+ */
+export function createStore(initial = initialState()) {
+  let state = { ...initial };
+  /** @type {{keys: Set<string>, fn: (s: object) => void}[]} */
+  const subscribers = [];
+  /** keys changed but not yet announced */
+  let pending = new Set();
+  let notifying = false;
+
+  function notify() {
+    if (notifying) return;
+    notifying = true;
+    try {
+      while (pending.size > 0) {
+        const changed = pending;
+        pending = new Set();
+        for (const sub of subscribers.slice()) {
+          let hit = false;
+          for (const k of changed) {
+            if (sub.keys.has(k)) {
+              hit = true;
+              break;
+            }
+          }
+          if (!hit) continue;
+          try {
+            sub.fn(state);
+          } catch (err) {
+            // One broken view must not stop the others from drawing; report it once on the console.
+            console.error(err);
+          }
+        }
+      }
+    } finally {
+      notifying = false;
+    }
+  }
+
+  return {
+    /** The current state (treat as read-only; change it through set). */
+    get() {
+      return state;
+    },
+    /** Replace the given top-level keys and notify their subscribers. */
+    set(partial) {
+      const keys = Object.keys(partial);
+      if (keys.length === 0) return;
+      state = { ...state, ...partial };
+      for (const k of keys) pending.add(k);
+      notify();
+    },
+    /**
+     * Call fn(state) after any of `keys` changed. Returns a function that unsubscribes.
+     * @param {string[]|string} keys top-level state names
+     * @param {(s: object) => void} fn
+     */
+    subscribe(keys, fn) {
+      const sub = { keys: new Set(Array.isArray(keys) ? keys : [keys]), fn };
+      subscribers.push(sub);
+      return () => {
+        const i = subscribers.indexOf(sub);
+        if (i >= 0) subscribers.splice(i, 1);
+      };
+    },
+  };
+}

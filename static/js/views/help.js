@@ -1,0 +1,130 @@
+/**
+ * Classroom helpers: keyboard shortcuts, the help overlay (shortcuts, colours, conventions) and presenter
+ * mode (projector-size type; the choice is remembered in this browser).
+ */
+
+import { drawLegend } from "../palette.js";
+import { button, h, send } from "../controls/dom.js";
+import { togglePlay } from "../controls/transport.js";
+
+const PRESENTER_KEY = "backprop-lab:presenter";
+
+/** [keys, what they do] as the overlay lists them. */
+const SHORTCUTS = [
+  ["Space", "play / pause"],
+  ["→", "next phase (one layer forward or backward, the loss, or the update)"],
+  ["Shift + →", "finish the iteration"],
+  ["E", "finish the epoch"],
+  ["R", "reset to the same initialisation"],
+  ["P", "presenter mode (large type for a projector)"],
+  ["?", "this help"],
+  ["Esc", "close this help, dismiss a message"],
+];
+
+/** True when a key press belongs to a text field or a select the user is working in. */
+function typing(target) {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  if (tag === "TEXTAREA" || tag === "SELECT") return true;
+  return tag === "INPUT" && !["checkbox", "radio", "button"].includes(target.type);
+}
+
+/**
+ * Mount the overlay into `root` (#help-overlay) and listen for shortcuts on the document.
+ * @param {HTMLElement} root
+ * @param {{get: Function, set: Function, subscribe: Function}} store
+ */
+export function mount(root, store) {
+  const legend = h("canvas", { class: "legend", width: 320, height: 44, "aria-label": "Colour legend" });
+  const close = button("Close", "Close (Esc)", () => setUi(store, { helpOpen: false }), { class: "close-help" });
+  const card = h(
+    "div",
+    { class: "help-card" },
+    h("h2", { id: "help-title" }, "Backprop Lab"),
+    h("p", {}, "Step through one iteration of training a phase at a time: forward through each layer, the loss, backward through each layer, then the update. Every number shown is the float64 value the server computed."),
+    h("h3", {}, "Keyboard"),
+    h("table", { class: "shortcuts" }, ...SHORTCUTS.map(([k, what]) => h("tr", {}, h("th", {}, h("kbd", {}, k)), h("td", {}, what)))),
+    h("h3", {}, "Colours"),
+    h("p", {}, "Values use an orange–white–blue scale that stays readable with colour-blindness: orange is negative, white zero, blue positive. Two-class points use the same orange (class 0) and blue (class 1)."),
+    legend,
+    h("h3", {}, "Notation"),
+    h("p", {}, "z", h("sup", {}, "l"), " = W", h("sup", {}, "l"), " a", h("sup", {}, "l−1"), " + b", h("sup", {}, "l"), ", a", h("sup", {}, "l"), " = g(z", h("sup", {}, "l"), "), δ", h("sup", {}, "l"), " = ∂ℓ/∂z", h("sup", {}, "l"), " per example; the update uses the batch mean ∂L/∂W = (1/B) Σ δ a", h("sup", {}, "T"), ". W[j][k] connects neuron k of layer l−1 to neuron j of layer l."),
+    h("p", {}, "Mouse: click a point in the decision boundary to trace it, click empty space to add a point of the class chosen under “Add”, right-click (or Alt-click) a point to remove it; click a weight to type its value; hover a neuron to see its map large."),
+    close,
+  );
+  root.replaceChildren(card);
+  root.addEventListener("click", (e) => {
+    if (e.target === root) setUi(store, { helpOpen: false });
+  });
+
+  store.subscribe(["ui"], (s) => {
+    root.hidden = !s.ui.helpOpen;
+    document.body.classList.toggle("presenter", Boolean(s.ui.presenter));
+    if (s.ui.helpOpen) drawLegend(legend, -1, 1, "value");
+    if (presenterShown !== Boolean(s.ui.presenter)) {
+      presenterShown = Boolean(s.ui.presenter);
+      try {
+        localStorage.setItem(PRESENTER_KEY, presenterShown ? "1" : "0");
+      } catch {
+        // Storage disabled: presenter mode just is not remembered.
+      }
+      // Views size themselves to their panels: let them measure again.
+      requestAnimationFrame(() => dispatchEvent(new Event("resize")));
+    }
+  });
+  let presenterShown = false;
+  let remembered = false;
+  try {
+    remembered = localStorage.getItem(PRESENTER_KEY) === "1";
+  } catch {
+    remembered = false;
+  }
+  setUi(store, { presenter: remembered });
+
+  document.addEventListener("keydown", (e) => onKey(e, store));
+}
+
+function setUi(store, partial) {
+  store.set({ ui: { ...store.get().ui, ...partial } });
+}
+
+function onKey(e, store) {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.key === "Escape") {
+    const s = store.get();
+    if (s.ui.helpOpen) setUi(store, { helpOpen: false });
+    else if (s.diverged) store.set({ diverged: null });
+    if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+    return;
+  }
+  if (typing(e.target) || (e.repeat && e.key !== "ArrowRight")) return;
+  const helpOpen = store.get().ui.helpOpen;
+  let handled = true;
+  switch (e.key) {
+    case " ":
+      if (!helpOpen) togglePlay(store);
+      break;
+    case "ArrowRight":
+      if (!helpOpen) send({ type: "step", unit: e.shiftKey ? "iteration" : "phase", count: 1 });
+      break;
+    case "e":
+    case "E":
+      if (!helpOpen) send({ type: "step", unit: "epoch", count: 1 });
+      break;
+    case "r":
+    case "R":
+      if (!helpOpen) send({ type: "reset", seed: null });
+      break;
+    case "p":
+    case "P":
+      setUi(store, { presenter: !store.get().ui.presenter });
+      break;
+    case "?":
+      setUi(store, { helpOpen: !helpOpen });
+      break;
+    default:
+      handled = false;
+  }
+  if (handled) e.preventDefault();
+}

@@ -1,0 +1,237 @@
+/**
+ * The loss-curve view (plotly.js): training and test loss over steps, accuracy on a second axis for
+ * classification, and a vertical mark at every live hyperparameter change naming what changed.
+ *
+ * plotly costs ~10 ms per figure update, so new points are batched and drawn with Plotly.extendTraces at most
+ * four times a second; a replaced history (new session, reset, rebuild, a history reply) redraws the figure.
+ * `data-points` (points plotted per trace) and `data-marks` (change marks) are kept on the root.
+ */
+
+import { fmt } from "../format.js";
+import { marksLayout } from "./loss-marks.js";
+
+/** At most one plotly update per this many milliseconds... */
+const MIN_INTERVAL_MS = 250;
+/** ...and, on a slow machine, never more than 1/SHARE of the time spent in plotly (at most every 2 s). */
+const SHARE = 5;
+const MAX_INTERVAL_MS = 2000;
+/** Above this many points per trace, the figure is redrawn with every other point. */
+const MAX_POINTS = 6000;
+
+const COLORS = { train: "rgb(5, 113, 176)", test: "rgb(230, 97, 1)" };
+
+/**
+ * Mount the loss view into `root` (#loss-view).
+ * @param {HTMLElement} root
+ * @param {{get: Function, set: Function, subscribe: Function}} store
+ */
+export function mount(root, store) {
+  root.classList.add("loss-view");
+  root.replaceChildren();
+  const head = document.createElement("div");
+  head.className = "lv-head";
+  const title = document.createElement("span");
+  title.className = "lv-title";
+  title.textContent = "Loss";
+  const latest = document.createElement("span");
+  latest.className = "lv-latest";
+  const logBtn = document.createElement("button");
+  logBtn.type = "button";
+  logBtn.className = "lv-log";
+  logBtn.textContent = "log y";
+  logBtn.setAttribute("aria-pressed", "false");
+  logBtn.title = "Logarithmic loss axis";
+  const key = document.createElement("span");
+  key.className = "lv-key";
+  key.innerHTML =
+    '<span><i class="train"></i>train</span><span><i class="test"></i>test</span>' +
+    '<span class="acc"><i class="dot"></i>accuracy (right axis)</span>';
+  head.append(title, key, latest, logBtn);
+  const plot = document.createElement("div");
+  plot.className = "lv-plot";
+  root.append(head, plot);
+  root.dataset.points = "0";
+  root.dataset.marks = "0";
+
+  const Plotly = window.Plotly;
+  if (!Plotly) {
+    plot.textContent = "The plotting library did not load, so the loss curve cannot be drawn.";
+    return;
+  }
+
+  let plottedHistory = null; // the array last drawn from
+  let plottedCount = 0; // how many of its points are on the figure
+  let stride = 1; // every stride-th point is plotted after thinning
+  let classification = null;
+  let logY = false;
+  let presenter = false;
+  let marksKey = "";
+  let timer = null;
+  let lastDraw = 0;
+  let interval = MIN_INTERVAL_MS;
+  let ready = false;
+
+  function isClassification(state) {
+    return state.session?.data?.kind !== "regression";
+  }
+
+  function traces(points, withAccuracy) {
+    const pick = (key) => points.map((p) => p[key] ?? null);
+    const x = points.map((p) => p.step);
+    const line = (name, key, color, dash, axis, width) => ({
+      type: "scatter",
+      mode: "lines",
+      name,
+      x: x.slice(),
+      y: pick(key),
+      yaxis: axis,
+      line: { color, dash, width },
+      hovertemplate: `${name} %{y:.4g}<extra>step %{x}</extra>`,
+    });
+    const out = [line("train loss", "train_loss", COLORS.train, "solid", "y", 2), line("test loss", "test_loss", COLORS.test, "dash", "y", 2)];
+    if (withAccuracy) {
+      out.push(line("train accuracy", "train_accuracy", COLORS.train, "dot", "y2", 1.2));
+      out.push(line("test accuracy", "test_accuracy", COLORS.test, "dot", "y2", 1.2));
+    }
+    return out;
+  }
+
+  function figureLayout(state) {
+    const f = presenter ? 16 : 11;
+    const { shapes, annotations } = marksLayout(state.changes ?? [], f);
+    const layout = {
+      margin: { l: f * 4.2, r: classification ? f * 3.6 : f, t: f * 0.8, b: f * 3.2 },
+      font: { size: f, family: "system-ui, sans-serif" },
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "rgba(0,0,0,0)",
+      showlegend: false,
+      xaxis: { title: { text: "step (iterations)", standoff: 2 }, rangemode: "tozero", zeroline: false },
+      yaxis: { title: { text: "loss" }, type: logY ? "log" : "linear", rangemode: "tozero", exponentformat: "power" },
+      shapes,
+      annotations,
+      hovermode: "x unified",
+    };
+    if (classification) {
+      layout.yaxis2 = { title: { text: "accuracy" }, overlaying: "y", side: "right", range: [0, 1.02], tickvals: [0, 0.5, 1], tickformat: ".0%", showgrid: false, zeroline: false };
+    }
+    return layout;
+  }
+
+  /** Every stride-th point of `history`, plus the newest. */
+  function thinned(history) {
+    if (stride === 1) return history.slice();
+    const out = [];
+    for (let i = 0; i < history.length; i += stride) out.push(history[i]);
+    if ((history.length - 1) % stride !== 0) out.push(history[history.length - 1]);
+    return out;
+  }
+
+  function redraw(state) {
+    const history = state.history ?? [];
+    classification = isClassification(state);
+    key.querySelector(".acc").hidden = !classification;
+    stride = 1;
+    while (history.length / stride > MAX_POINTS) stride *= 2;
+    const pts = thinned(history);
+    Plotly.react(plot, traces(pts, classification), figureLayout(state), { displayModeBar: false, responsive: false });
+    ready = true;
+    plottedHistory = history;
+    plottedCount = history.length;
+    marksKey = keyOf(state.changes);
+    setCounts(pts.length, state.changes);
+  }
+
+  function setCounts(points, changes) {
+    root.dataset.points = String(points);
+    root.dataset.marks = String((changes ?? []).length);
+  }
+
+  function keyOf(changes) {
+    const c = changes ?? [];
+    return `${c.length}|${c.length ? c[c.length - 1].step : ""}|${presenter}`;
+  }
+
+  /** A new history array that starts with exactly the points already plotted can simply be extended. */
+  function samePrefix(history) {
+    if (!plottedHistory || plottedCount === 0 || history.length < plottedCount) return false;
+    const a = plottedHistory;
+    return history[0].step === a[0].step && history[plottedCount - 1].step === a[plottedCount - 1].step;
+  }
+
+  function flush() {
+    timer = null;
+    const started = performance.now();
+    lastDraw = started;
+    draw();
+    interval = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, SHARE * (performance.now() - started)));
+  }
+
+  function draw() {
+    const state = store.get();
+    const history = state.history ?? [];
+    if (ready && history !== plottedHistory && samePrefix(history)) plottedHistory = history;
+    const replaced =
+      !ready ||
+      history !== plottedHistory ||
+      history.length < plottedCount ||
+      isClassification(state) !== classification ||
+      (history.length - plottedCount) / stride + Number(root.dataset.points) > MAX_POINTS;
+    if (replaced) {
+      redraw(state);
+    } else {
+      const fresh = history.slice(plottedCount);
+      const add = stride === 1 ? fresh : fresh.filter((_, i) => (plottedCount + i) % stride === 0);
+      if (add.length > 0) {
+        const keys = classification ? ["train_loss", "test_loss", "train_accuracy", "test_accuracy"] : ["train_loss", "test_loss"];
+        const x = keys.map(() => add.map((p) => p.step));
+        const y = keys.map((k) => add.map((p) => p[k] ?? null));
+        Plotly.extendTraces(plot, { x, y }, keys.map((_, i) => i));
+        setCounts(Number(root.dataset.points) + add.length, state.changes);
+      }
+      plottedCount = history.length;
+      const mk = keyOf(state.changes);
+      if (mk !== marksKey) {
+        marksKey = mk;
+        const { shapes, annotations } = marksLayout(state.changes ?? [], presenter ? 16 : 11);
+        Plotly.relayout(plot, { shapes, annotations });
+        setCounts(Number(root.dataset.points), state.changes);
+      }
+    }
+    const last = history[history.length - 1];
+    latest.textContent = last
+      ? `step ${last.step} · train ${fmt(last.train_loss)}` + (last.test_loss === null || last.test_loss === undefined ? "" : ` · test ${fmt(last.test_loss)}`)
+      : "no steps yet";
+  }
+
+  function schedule() {
+    if (timer !== null) return;
+    const wait = Math.max(0, lastDraw + interval - performance.now());
+    timer = setTimeout(flush, wait);
+  }
+
+  logBtn.addEventListener("click", () => {
+    logY = !logY;
+    logBtn.setAttribute("aria-pressed", String(logY));
+    if (ready) Plotly.relayout(plot, { "yaxis.type": logY ? "log" : "linear" });
+  });
+
+  let resizeTimer = null;
+  const observer = new ResizeObserver(() => {
+    if (resizeTimer !== null || !ready) return;
+    resizeTimer = setTimeout(() => {
+      resizeTimer = null;
+      Plotly.Plots.resize(plot);
+    }, 100);
+  });
+  observer.observe(plot);
+
+  store.subscribe(["history", "changes", "session"], schedule);
+  store.subscribe(["ui"], (state) => {
+    const p = Boolean(state.ui?.presenter);
+    if (p === presenter) return;
+    presenter = p;
+    ready = false; // fonts and margins change: draw again
+    schedule();
+  });
+  schedule();
+}

@@ -1,0 +1,235 @@
+/**
+ * The formula panel: for the selected neuron, weight or bias (default: a neuron of the layer being computed,
+ * the output neuron otherwise) the current phase's equation in the lectures' notation with the traced
+ * example's numbers substituted, the conventions in use, and the layer's matrices with their shapes.
+ *
+ * Renders HTML (sub/sup, no math library). Stepping re-renders at once; while playing (no records) the
+ * panel shows the current parameters and re-renders at most four times a second.
+ */
+
+import { fmt } from "../format.js";
+import { backwardNeuron, biasGradient, weightGradient } from "./math-backward.js";
+import { forwardNeuron, inputNeuron, lossEquations } from "./math-forward.js";
+import { layerMatrices } from "./math-matrices.js";
+import { LOSS_TEXT, activationOf, eq, esc, gName, note, num, sym } from "./math-terms.js";
+import { updateEquations } from "./math-update.js";
+
+/** While playing, at most one re-render per this many milliseconds. */
+const IDLE_INTERVAL_MS = 250;
+
+/** Layer sizes from the weights: [n_0, ..., n_L]. */
+function sizesOf(weights) {
+  if (!Array.isArray(weights) || weights.length === 0) return null;
+  return [weights[0][0]?.length ?? 0, ...weights.map((w) => w.length)];
+}
+
+/** Position of a phase in its iteration: forward l → l−1, loss → L, backward l → 2L−l+1, update → 2L+1. */
+function phaseIndex(p, L) {
+  if (p.phase === "forward") return p.layer - 1;
+  if (p.phase === "loss") return L;
+  if (p.phase === "backward") return 2 * L - p.layer + 1;
+  return 2 * L + 1;
+}
+
+/**
+ * The records of the iteration in progress, or [] when the session's cursor shows they no longer are (an
+ * edited weight, a new data point or a reset restarts the iteration without sending new records).
+ */
+function currentRecords(state, L) {
+  const recs = state.records ?? [];
+  const cursor = state.frame?.cursor ?? state.session?.cursor;
+  if (recs.length === 0 || !cursor) return recs;
+  const last = recs[recs.length - 1];
+  const next = phaseIndex(cursor, L);
+  if (last.phase === "update") return cursor.step === last.step + 1 && next === 0 ? recs : [];
+  return cursor.step === last.step && next === phaseIndex(last, L) + 1 ? recs : [];
+}
+
+/** This iteration's records by phase and layer. */
+function indexRecords(records) {
+  const idx = { forward: [], backward: [], loss: null, update: null, last: null };
+  for (const r of records ?? []) {
+    if (r.phase === "forward") idx.forward[r.layer] = r;
+    else if (r.phase === "backward") idx.backward[r.layer] = r;
+    else if (r.phase === "loss") idx.loss = r;
+    else if (r.phase === "update") idx.update = r;
+    idx.last = r;
+  }
+  return idx;
+}
+
+/** The newest parameters: the frame's when their shapes match the session's. */
+function parameters(state) {
+  const s = state.session;
+  const f = state.frame;
+  const same = (a, b) => Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((w, l) => w.length === b[l].length && w[0]?.length === b[l][0]?.length);
+  if (f && same(f.weights, s?.weights)) return { weights: f.weights, biases: f.biases };
+  return s ? { weights: s.weights, biases: s.biases } : null;
+}
+
+/** Is `sel` a neuron/weight/bias of this architecture? */
+function validSelection(sel, sizes) {
+  if (!sel || !Number.isInteger(sel.layer) || !Number.isInteger(sel.row)) return false;
+  if (sel.layer < 0 || sel.layer >= sizes.length || sel.row < 0 || sel.row >= sizes[sel.layer]) return false;
+  if (sel.kind === "weight") return sel.layer >= 1 && Number.isInteger(sel.col) && sel.col >= 0 && sel.col < sizes[sel.layer - 1];
+  if (sel.kind === "bias") return sel.layer >= 1;
+  return sel.kind === "neuron";
+}
+
+/** A phase name as the indicator says it. */
+function phaseText(phase, L) {
+  if (phase.kind === "idle") return "Between iterations";
+  if (phase.kind === "loss") return "Loss";
+  if (phase.kind === "update") return "Update";
+  return `${phase.kind === "forward" ? "Forward" : "Backward"}, layer ${phase.layer} of ${L}`;
+}
+
+/** The name of a selection in the lectures' symbols. */
+function focusName(sel, L, labels) {
+  const J = sel.row + 1;
+  if (sel.kind === "weight") return `weight ${sym("W", sel.layer, `${J}${sel.col + 1}`)} (neuron ${sel.col + 1} of layer ${sel.layer - 1} → neuron ${J} of layer ${sel.layer})`;
+  if (sel.kind === "bias") return `bias ${sym("b", sel.layer, J)}`;
+  if (sel.layer === 0) return `input ${sym("x", null, J)} = ${esc(labels[sel.row] ?? "")}`;
+  return `${sel.layer === L ? "output neuron" : "neuron"} ${sym("a", sel.layer, J)} (layer ${sel.layer}, neuron ${J})`;
+}
+
+/**
+ * Mount the formula panel into `root` (#math-view).
+ * @param {HTMLElement} root
+ * @param {{get: Function, set: Function, subscribe: Function}} store
+ */
+export function mount(root, store) {
+  root.classList.add("math-view");
+  root.replaceChildren();
+  const body = document.createElement("div");
+  body.className = "mv-body";
+  root.append(body);
+  let timer = null;
+  let last = 0;
+  let lastHtml = "";
+
+  function render() {
+    timer = null;
+    last = performance.now();
+    const state = store.get();
+    const html = build(state);
+    if (html !== lastHtml) {
+      body.innerHTML = html;
+      lastHtml = html;
+    }
+  }
+
+  function build(state) {
+    const params = parameters(state);
+    const sizes = params ? sizesOf(params.weights) : null;
+    if (!sizes) {
+      delete root.dataset.phase;
+      return '<p class="mv-note">Waiting for the network…</p>';
+    }
+    const L = sizes.length - 1;
+    const config = state.session?.config ?? {};
+    const idx = indexRecords(currentRecords(state, L));
+    const lastRec = idx.last;
+    const phase = !lastRec
+      ? { kind: "idle", layer: null }
+      : lastRec.phase === "loss"
+        ? { kind: "loss", layer: L }
+        : { kind: lastRec.phase, layer: lastRec.layer };
+    const labels = state.session?.data?.feature_labels ?? [];
+    const ctx = {
+      L,
+      sizes,
+      config,
+      idx,
+      phase,
+      featureLabels: labels,
+      batchSize: config.batch_size,
+      weightsUsed: (l) => (idx.update ? idx.update.weights_before[l - 1] : params.weights[l - 1]),
+      biasesUsed: (l) => (idx.update ? idx.update.biases_before[l - 1] : params.biases[l - 1]),
+    };
+    const explicit = validSelection(state.selection, sizes);
+    const sel = explicit
+      ? state.selection
+      : { kind: "neuron", layer: (phase.kind === "forward" || phase.kind === "backward") && phase.layer ? phase.layer : L, row: 0 };
+    root.dataset.phase = phase.kind;
+    if (phase.layer) root.dataset.layer = String(phase.layer);
+    else delete root.dataset.layer;
+    root.dataset.focus = `${sel.kind}:${sel.layer}:${sel.row}${sel.kind === "weight" ? `:${sel.col}` : ""}`;
+
+    const head =
+      `<div class="mv-head"><span class="mv-phase">${esc(phaseText(phase, L))}</span>` +
+      `<span class="mv-focus">${focusName(sel, L, labels)}${explicit ? "" : ' <span class="mv-default">(default; click a neuron or weight to choose)</span>'}</span></div>`;
+    const equations = `<div class="mv-eqs">${equationsFor(ctx, sel, params)}</div>`;
+    const matLayer = phase.kind === "forward" || phase.kind === "backward" ? phase.layer : phase.kind === "loss" ? L : Math.max(1, sel.layer);
+    const mats = layerMatrices(ctx, matLayer, sel);
+    return `${head}<div class="mv-cols"><div>${equations}${conventions(ctx, state)}</div>${mats}</div>`;
+  }
+
+  function schedule() {
+    if (timer !== null) return;
+    const state = store.get();
+    const stepping = (state.records ?? []).length > 0;
+    const wait = stepping ? 0 : Math.max(0, last + IDLE_INTERVAL_MS - performance.now());
+    if (wait === 0) render();
+    else timer = setTimeout(render, wait);
+  }
+
+  store.subscribe(["records", "selection", "session", "example"], () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    render();
+  });
+  store.subscribe(["frame"], schedule);
+  render();
+}
+
+/** The equations for `sel` in the current phase. */
+function equationsFor(ctx, sel, params) {
+  const { phase, L } = ctx;
+  const l = sel.layer;
+  const j = sel.row;
+  if (phase.kind === "loss") return lossEquations(ctx);
+  if (phase.kind === "update") return updateEquations(ctx, sel);
+  if (phase.kind === "backward") {
+    if (l === 0) {
+      const rec = ctx.idx.backward[1];
+      return rec
+        ? eq(`∂ℓ/∂${sym("x", null, j + 1)}`, `Σ<sub>i</sub> ${sym("W", 1, `i${j + 1}`)} ${sym("δ", 1, "i")}`, `<b>${num(rec.example.grad_input[j])}</b>`) +
+            note("Inputs have no δ and no parameters; this is how the loss would change with the input.")
+        : note("Inputs have no δ; the backward pass ends at layer 1.");
+    }
+    if (sel.kind === "weight") return weightGradient(ctx, l, j, sel.col);
+    if (sel.kind === "bias") return biasGradient(ctx, l, j) || backwardNeuron(ctx, l, j);
+    return backwardNeuron(ctx, l, j);
+  }
+  if (l === 0) return inputNeuron(ctx, j);
+  let html = "";
+  if (sel.kind === "weight") {
+    html += eq(sym("W", l, `${j + 1}${sel.col + 1}`), `<b>${num(params.weights[l - 1][j][sel.col])}</b>`);
+  } else if (sel.kind === "bias") {
+    html += eq(sym("b", l, j + 1), `<b>${num(params.biases[l - 1][j])}</b>`);
+  }
+  html += forwardNeuron(ctx, l, j, sel.kind === "weight" ? sel.col : null);
+  if (phase.kind === "idle") {
+    html += note("Between iterations (and while playing) the panel shows the current parameters; step a phase (→) to see the traced example's numbers.");
+  }
+  return html;
+}
+
+/** The conventions in use, stated once. */
+function conventions(ctx, state) {
+  const c = ctx.config;
+  const loss = LOSS_TEXT[c.loss];
+  const B = ctx.idx.last?.batch?.length ?? c.batch_size;
+  const acts = [];
+  for (let l = 1; l <= ctx.L; l++) acts.push(gName(activationOf(c, l, ctx.L)));
+  const reg = c.regularization && c.regularization !== "none" ? `; ${c.regularization.toUpperCase()} regularisation on weights only, λ = ${num(c.regularization_rate)}` : "";
+  const eta = c.learning_rate === undefined ? "" : `; η = ${num(c.learning_rate)} (${esc(c.optimizer ?? "sgd")})`;
+  const ex = state.example;
+  return (
+    '<div class="mv-conventions">' +
+    `<span>Loss: ${loss ? loss.convention : esc(c.loss ?? "")}; L = (1/B) Σ<sub>i</sub> ℓ<sub>i</sub>, the mean over the batch (B = ${esc(fmt(B))})${reg}${eta}.</span> ` +
+    `<span>${sym("W", "l")}[j][k] joins neuron k of layer l−1 to neuron j of layer l; g per layer: ${esc(acts.join(", "))}; traced example #${esc(String(ex))}.</span>` +
+    "</div>"
+  );
+}

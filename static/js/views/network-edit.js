@@ -1,0 +1,104 @@
+/**
+ * The small in-place editor for one weight or bias: type a number, Enter sends set_weight / set_bias
+ * (through the page's `bl:send` event), Escape or a click elsewhere closes it.
+ */
+
+/** Parse what a person types: accepts "−" (U+2212) and "," as the decimal point. */
+export function parseNumber(text) {
+  const t = String(text).trim().replace(/\u2212/g, "-").replace(",", ".");
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) return null;
+  const v = Number(t);
+  return Number.isFinite(v) ? v : null;
+}
+
+/**
+ * Create the editor inside `stage` (positioned relative to it).
+ * @param {HTMLElement} stage
+ * @returns {{open: (target: object, value: number, x: number, y: number) => void, close: () => void}}
+ */
+export function createEditor(stage) {
+  const box = document.createElement("form");
+  box.className = "nv-editor";
+  box.hidden = true;
+  const label = document.createElement("label");
+  const input = document.createElement("input");
+  input.type = "text";
+  input.inputMode = "decimal";
+  input.autocomplete = "off";
+  input.spellcheck = false;
+  input.size = 9;
+  const hint = document.createElement("span");
+  hint.className = "nv-editor-hint";
+  hint.textContent = "Enter ↵";
+  label.append(document.createElement("span"), input);
+  box.append(label, hint);
+  stage.append(box);
+  let target = null;
+
+  function close() {
+    box.hidden = true;
+    target = null;
+    input.classList.remove("invalid");
+  }
+
+  function open(t, value, x, y) {
+    target = t;
+    label.firstChild.textContent = `${paramName(t.kind, t.layer, t.row, t.col)} = `;
+    input.value = String(value);
+    input.classList.remove("invalid");
+    box.hidden = false;
+    const maxX = stage.clientWidth - box.offsetWidth - 4;
+    const maxY = stage.clientHeight - box.offsetHeight - 4;
+    box.style.left = `${Math.max(4, Math.min(x, maxX))}px`;
+    box.style.top = `${Math.max(4, Math.min(y, maxY))}px`;
+    input.focus();
+    input.select();
+  }
+
+  box.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    if (!target) return;
+    const value = parseNumber(input.value);
+    if (value === null) {
+      input.classList.add("invalid");
+      input.setAttribute("aria-invalid", "true");
+      return;
+    }
+    input.removeAttribute("aria-invalid");
+    const msg =
+      target.kind === "weight"
+        ? { type: "set_weight", layer: target.layer, row: target.row, col: target.col, value }
+        : { type: "set_bias", layer: target.layer, row: target.row, value };
+    document.dispatchEvent(new CustomEvent("bl:send", { detail: msg }));
+    close();
+  });
+  input.addEventListener("keydown", (ev) => {
+    ev.stopPropagation(); // typing a number must not trigger the page's shortcuts
+    if (ev.key === "Escape") close();
+  });
+  input.addEventListener("blur", () => {
+    // Let a click on the form itself keep it open; anything else closes it.
+    setTimeout(() => {
+      if (!box.contains(document.activeElement)) close();
+    }, 0);
+  });
+  return { open, close };
+}
+
+function sub(n) {
+  return String(n).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)]);
+}
+
+function sup(n) {
+  return String(n).replace(/\d/g, (d) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[Number(d)]);
+}
+
+/**
+ * A parameter's name in the lectures' notation, 1-based: W²₁₃ (row 1, column 3 of W²), b²₁.
+ * Indices of two digits are separated by a comma (W¹₁₂,₃).
+ */
+export function paramName(kind, layer, row, col = null) {
+  if (kind !== "weight") return `b${sup(layer)}${sub(row + 1)}`;
+  const sep = row + 1 >= 10 || col + 1 >= 10 ? "," : "";
+  return `W${sup(layer)}${sub(row + 1)}${sep}${sub(col + 1)}`;
+}

@@ -1,0 +1,124 @@
+/**
+ * Geometry of the network diagram: where every neuron, its map, its activation dot and its bias badge sit,
+ * for a given architecture and panel size. Pure arithmetic, no DOM.
+ *
+ * A neuron is drawn as a unit: its map over the input plane (a square, left) and its activation dot (a
+ * circle on the square's right edge). Edges run from the dot of neuron k in layer l−1 to the left edge of
+ * the map of neuron j in layer l, so W^l[j][k] is the edge (l, j, k).
+ */
+
+/** Bounds on a unit's map size in CSS pixels (normal and presenter type). */
+const MAP_MIN = 10;
+const MAP_MAX = { normal: 46, large: 58, presenter: 60 };
+/** Below this vertical pitch per neuron, per-neuron texts are shown only where they matter. */
+const DENSE_PITCH = 30;
+
+/**
+ * Lay out a network of `sizes` = [n_0, n_1, ..., n_L] in a `width` × `height` box.
+ * @param {number[]} sizes neurons per layer, inputs first
+ * @param {number} width
+ * @param {number} height
+ * @param {{presenter?: boolean, noMaps?: boolean}} [opts] noMaps: data without a plane, neurons are dots only
+ * @returns {{sizes: number[], width: number, height: number, s: number, r: number, pitch: number,
+ *   dense: boolean, font: number, columns: {x: number, left: number, right: number}[],
+ *   nodes: {layer: number, row: number, x: number, y: number, cx: number, cy: number}[][],
+ *   top: number, bottom: number}}
+ *   nodes[l][j]: (x, y) the map's top-left corner, (cx, cy) the activation dot's centre.
+ */
+export function layoutNetwork(sizes, width, height, opts = {}) {
+  const presenter = Boolean(opts.presenter);
+  // A large panel (a 1920×1080 screen) gets slightly larger type and maps.
+  const large = !presenter && width >= 1100 && height >= 420;
+  const font = presenter ? 17 : large ? 13 : 11;
+  const top = Math.round(font * 2.1); // column titles
+  const bottom = Math.round(font * 1.2);
+  const left = Math.round(font * 4.4); // feature names
+  const right = Math.round(font * 6.5); // output value / loss badge
+  const maxN = Math.max(...sizes, 1);
+  const nCols = sizes.length;
+  const usableH = Math.max(40, height - top - bottom);
+  const pitch = usableH / maxN;
+  const colSpan = nCols > 1 ? (width - left - right) / (nCols - 1) : width - left - right;
+  // The unit (map + half a dot) takes at most ~45% of a column; the rest is room for edges and labels.
+  const sMax = presenter ? MAP_MAX.presenter : large ? MAP_MAX.large : MAP_MAX.normal;
+  const noMaps = Boolean(opts.noMaps);
+  const s = noMaps ? 0 : Math.max(MAP_MIN, Math.min(sMax, pitch * 0.7, colSpan * 0.34));
+  const r = noMaps ? Math.max(5, Math.min(sMax * 0.45, pitch * 0.3, colSpan * 0.15)) : Math.max(4, s * 0.3);
+  const unitW = noMaps ? 2 * r : s + r;
+  const columns = [];
+  const nodes = [];
+  for (let l = 0; l < nCols; l++) {
+    // Column l's unit is centred on xCentre; the first and last sit against the margins.
+    const frac = nCols > 1 ? l / (nCols - 1) : 0.5;
+    const xCentre = left + unitW / 2 + frac * (width - left - right - unitW);
+    const x = xCentre - unitW / 2;
+    columns.push({ x: xCentre, left: x, right: x + unitW });
+    const n = sizes[l];
+    const colH = n * pitch;
+    const y0 = top + (usableH - colH) / 2;
+    const col = [];
+    for (let j = 0; j < n; j++) {
+      const cy = y0 + (j + 0.5) * pitch;
+      col.push({ layer: l, row: j, x, y: cy - s / 2, cx: noMaps ? x + r : x + s, cy });
+    }
+    nodes.push(col);
+  }
+  return {
+    sizes: sizes.slice(),
+    width,
+    height,
+    s,
+    r,
+    pitch,
+    dense: pitch < (presenter ? DENSE_PITCH * 1.4 : DENSE_PITCH),
+    font,
+    columns,
+    nodes,
+    top,
+    bottom,
+  };
+}
+
+/** Start (dot of k in layer l−1) and end (map of j in layer l) of edge W^l[j][k]. */
+export function edgeEnds(layout, l, j, k) {
+  const from = layout.nodes[l - 1][k];
+  const to = layout.nodes[l][j];
+  return { x1: from.cx + layout.r, y1: from.cy, x2: layout.s > 0 ? to.x : to.cx - layout.r, y2: to.cy };
+}
+
+/**
+ * The edge nearest to (px, py) within `tolerance` pixels, as {layer, row, col}, or null.
+ * Only points between the two columns count, so a click on a map never picks an edge.
+ */
+export function nearestEdge(layout, px, py, tolerance) {
+  let best = null;
+  let bestD = tolerance;
+  for (let l = 1; l < layout.sizes.length; l++) {
+    const xa = layout.columns[l - 1].right;
+    const xb = layout.columns[l].left;
+    if (px < xa || px > xb) continue;
+    for (let j = 0; j < layout.sizes[l]; j++) {
+      for (let k = 0; k < layout.sizes[l - 1]; k++) {
+        const e = edgeEnds(layout, l, j, k);
+        const d = segmentDistance(px, py, e.x1, e.y1, e.x2, e.y2);
+        if (d < bestD) {
+          bestD = d;
+          best = { layer: l, row: j, col: k };
+        }
+      }
+    }
+  }
+  return best;
+}
+
+/** Distance from (px, py) to the segment (x1, y1)–(x2, y2). */
+function segmentDistance(px, py, x1, y1, x2, y2) {
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  const len2 = dx * dx + dy * dy;
+  let t = len2 > 0 ? ((px - x1) * dx + (py - y1) * dy) / len2 : 0;
+  t = Math.max(0, Math.min(1, t));
+  const qx = x1 + t * dx - px;
+  const qy = y1 + t * dy - py;
+  return Math.sqrt(qx * qx + qy * qy);
+}
