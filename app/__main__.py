@@ -1,11 +1,29 @@
-"""`python -m app` (what `make run` runs): serve the lab with settings from BACKPROP_* variables."""
+"""`python -m app` (what `make run` runs): serve the lab with settings from BACKPROP_* variables.
+
+BLAS runs on one thread: the server's matrix products are small, and split over threads each waits for the
+others, which on a busy 2-core machine stalls frames. The BLAS libraries read these variables once, when NumPy
+is first imported, so they are set before anything imports it (app/__init__.py and app/config.py import
+nothing heavy; the server is imported only after). Values already in the environment are kept.
+"""
 
 import contextlib
+import os
 
 from app.config import Settings
-from app.server import serve
 
-if __name__ == "__main__":
+SINGLE_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def main() -> None:
+    """One BLAS thread (unless the environment says otherwise), then serve until SIGINT/SIGTERM."""
+    for name in SINGLE_THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+    from app.server import serve  # NumPy loads from here on
+
     # uvicorn re-raises the signal it shut down on: Ctrl+C ends here quietly after a clean shutdown
     with contextlib.suppress(KeyboardInterrupt):
         serve(Settings.from_env())
+
+
+if __name__ == "__main__":
+    main()

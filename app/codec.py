@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pydantic_core
 
 _HEADER_LENGTH = struct.Struct("<I")
 
@@ -49,9 +50,23 @@ def to_wire(value: Any, where: str = "value") -> Any:
     raise TypeError(f"{where}: cannot encode {type(value).__name__} for the wire")
 
 
+_ENCODER = json.JSONEncoder(allow_nan=False, separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(value: Any) -> str:
     """Compact JSON that refuses NaN and infinities (json.dumps(allow_nan=False))."""
-    return json.dumps(value, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
+
+
+def wire_bytes(value: Any, where: str) -> bytes:
+    """Compact UTF-8 JSON of plain Python values (dict, list, str, int, float, bool, None) by pydantic-core's
+    serializer: the same numbers as dumps (each float in its shortest form that reads back to the same
+    double), many times faster. Meant for values without free text (frame headers), where a NaN or Infinity
+    token can only be a number: NonFiniteError naming `where`."""
+    data = pydantic_core.to_json(value, inf_nan_mode="constants")
+    if b"NaN" in data or b"Infinity" in data:
+        raise NonFiniteError(f"{where} holds a non-finite number: non-finite numbers are never sent")
+    return data
 
 
 @dataclass(frozen=True)
@@ -80,25 +95,41 @@ def quantise(grid: npt.NDArray[Any], lo: float | None = None, hi: float | None =
 
 
 _FLAT_SPAN = float(np.finfo(np.float32).tiny) * 255.0  # narrower rows cannot be scaled in float32
+_MINIMUM, _MAXIMUM = np.minimum.reduce, np.maximum.reduce
+
+
+def quantise_into(
+    values: npt.NDArray[np.float32], out: npt.NDArray[np.uint8], work: npt.NDArray[np.float32]
+) -> tuple[list[float], list[float]]:
+    """Quantise each row of `values` (n, P) over its own range into `out` (n, P uint8), with `work` (n, P
+    float32, may be `values` itself, which is then overwritten) as scratch; lo and hi per row."""
+    low = _MINIMUM(values, axis=1, keepdims=True)
+    high = _MAXIMUM(values, axis=1, keepdims=True)
+    lows, highs = low[:, 0].tolist(), high[:, 0].tolist()
+    # a NaN or an infinity anywhere in a row shows in its min or max
+    if not all(map(math.isfinite, lows)) or not all(map(math.isfinite, highs)):
+        raise NonFiniteError("a map holds a non-finite number: non-finite numbers are never sent")
+    # byte = floor(255 (v − lo)/(hi − lo) + ½), i.e. rounded; v − lo ≥ 0 and the product stays ≤ 255 (up to
+    # float32 rounding, still below 256), so the cast never wraps. A flat row maps to 0.
+    scales = [255.0 / (h - lo) if h - lo > _FLAT_SPAN else 0.0 for lo, h in zip(lows, highs, strict=True)]
+    if len(scales) == 1:  # one row: scalars (a broadcast column would go through a copy buffer)
+        np.subtract(values, np.float32(lows[0]), out=work)
+        work *= np.float32(scales[0])
+    else:
+        np.subtract(values, low, out=work)
+        work *= np.array(scales, dtype=np.float32)[:, None]
+    work += np.float32(0.5)
+    out[...] = work
+    return lows, highs
 
 
 def quantise_rows(rows: npt.NDArray[Any]) -> tuple[bytes, list[float], list[float]]:
     """Quantise each row of an (n, P) array over its own range at once: the n·P bytes (row after row) and
     lo and hi per row."""
-    values = np.asarray(rows, dtype=np.float32)
-    low = values.min(axis=1, keepdims=True)
-    high = values.max(axis=1, keepdims=True)
-    # a NaN or an infinity anywhere in a row shows in its min or max
-    if not (bool(np.isfinite(low).all()) and bool(np.isfinite(high).all())):
-        raise NonFiniteError("a map holds a non-finite number: non-finite numbers are never sent")
-    span = (high - low).astype(np.float64)
-    # byte = floor(255 (v − lo)/(hi − lo) + ½), i.e. rounded; v − lo ≥ 0 and the product stays ≤ 255 (up to
-    # float32 rounding, still below 256), so the cast never wraps. A flat row maps to 0.
-    scale = (255.0 / np.where(span <= _FLAT_SPAN, np.inf, span)).astype(np.float32)
-    scaled = np.subtract(values, low)
-    scaled *= scale
-    scaled += np.float32(0.5)
-    return scaled.astype(np.uint8).tobytes(), low[:, 0].tolist(), high[:, 0].tolist()
+    values = np.array(rows, dtype=np.float32)
+    out = np.empty(values.shape, dtype=np.uint8)
+    lows, highs = quantise_into(values, out, values)
+    return out.tobytes(), lows, highs
 
 
 def dequantise(q: Quantised, shape: tuple[int, ...]) -> npt.NDArray[np.float64]:
@@ -115,28 +146,9 @@ def arrays(values: list[npt.NDArray[Any]], where: str) -> list[Any]:
     return [value.tolist() for value in values]
 
 
-def map_entries(entries: list[tuple[int, int, int, float, float, int, int]]) -> str:
-    """Map headers (layer, neuron, res, lo, hi, offset, length) as a JSON array, written directly: the hot
-    part of every frame's header. lo and hi must be finite (quantise_rows checks them)."""
-    return (
-        "["
-        + ",".join(
-            f'{{"layer":{layer},"neuron":{neuron},"res":{res},"lo":{lo!r},"hi":{hi!r},"offset":{offset},'
-            f'"length":{length}}}'
-            for layer, neuron, res, lo, hi, offset, length in entries
-        )
-        + "]"
-    )
-
-
-def pack_frame(header: dict[str, Any], payload: bytes, encoded: dict[str, str] | None = None) -> bytes:
-    """A binary frame: [uint32 little-endian N][N bytes UTF-8 JSON header][payload]. `encoded` holds header
-    fields given as ready JSON text (appended after the others)."""
-    text = dumps(header)
-    if encoded:
-        text = text[:-1] + "".join(f",{dumps(key)}:{value}" for key, value in encoded.items()) + "}"
-    head = text.encode("utf-8")
-    return _HEADER_LENGTH.pack(len(head)) + head + payload
+def pack_frame(head: bytes, payload: bytes | memoryview) -> bytes:
+    """A binary frame: [uint32 little-endian N][N bytes UTF-8 JSON header `head`][payload]."""
+    return b"".join((_HEADER_LENGTH.pack(len(head)), head, payload))
 
 
 def unpack_frame(frame: bytes) -> tuple[dict[str, Any], bytes]:

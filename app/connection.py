@@ -4,6 +4,10 @@ Text messages (state, errors, changes) are never dropped; a frame replaces the u
 at most one. Every send runs under a timeout; a client that stops reading fills its TCP buffers, the send
 blocks, the timeout fires and the connection is torn down at the transport (a blocked send never returns by
 itself, and a close frame could not get through either). Other sockets never wait for this one.
+
+A frame for a socket with nothing queued and nothing being sent is written at once when the server offers
+that (app/server.py) and the socket is taking data: no task switch, and no wait behind other sessions' ticks.
+Otherwise it goes into the slot, for the sender.
 """
 
 from __future__ import annotations
@@ -18,16 +22,23 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from app.config import Settings
 
-# The ASGI scope extension through which app/server.py's uvicorn protocol exposes transport.abort().
+# The ASGI scope extensions through which app/server.py's uvicorn protocol exposes transport.abort() and an
+# immediate binary write (send_bytes(data) -> bool: False when the send would wait; the frame is queued then).
 ABORT_EXTENSION = "backprop.abort"
+SEND_NOW_EXTENSION = "backprop.send_now"
 
 CLOSE_GOING_AWAY = 1001
 CLOSE_POLICY = 1008
 CLOSE_TOO_BIG = 1009
 
 
-class Frame(bytes):
-    """A binary frame: the one item kind an outbox keeps at most one of."""
+class Frame:
+    """A binary frame in the outbox (the one item kind it keeps at most one of); the bytes are not copied."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
 
 
 class Connection:
@@ -44,6 +55,11 @@ class Connection:
         self.frames_sent = 0
         self.frames_replaced = 0
         self.frame_pending = False  # the slot holds a frame not yet sent
+        self._sending = False  # the sender is in the middle of a send
+        extensions: dict[str, Any] = websocket.scope.get("extensions") or {}
+        self._send_now: Callable[[bytes], bool] | None = (extensions.get(SEND_NOW_EXTENSION) or {}).get(
+            "send_bytes"
+        )
 
     @property
     def pending(self) -> int:
@@ -65,8 +81,12 @@ class Connection:
         self._wake.set()
 
     def send_frame(self, frame: bytes) -> None:
-        """Put a frame in the slot: an unsent older frame is dropped, the new one goes after queued texts."""
+        """Write a frame at once when nothing is queued or being sent and the socket takes it without waiting;
+        else put it in the slot: an unsent older frame is dropped, the new one goes after queued texts."""
         if self._close is not None:
+            return
+        if not self._items and not self._sending and self._send_now is not None and self._send_now(frame):
+            self.frames_sent += 1
             return
         for i, item in enumerate(self._items):
             if isinstance(item, Frame):
@@ -94,8 +114,9 @@ class Connection:
             abort()
 
     async def _send(self, message: dict[str, Any]) -> None:
-        """One ASGI send under the send timeout."""
-        await asyncio.wait_for(self.websocket.send(message), self.settings.send_timeout_seconds)
+        """One ASGI send under the send timeout (a deadline on this task: no task is made per send)."""
+        async with asyncio.timeout(self.settings.send_timeout_seconds):
+            await self.websocket.send(message)
 
     async def run(self) -> None:
         """Send queued items in order until closed; a timed-out send aborts the connection."""
@@ -105,12 +126,14 @@ class Connection:
                 self._wake.clear()
                 while self._close is None and self._items:
                     item = self._items.popleft()
+                    self._sending = True
                     if isinstance(item, Frame):
                         self.frame_pending = False
-                        await self._send({"type": "websocket.send", "bytes": bytes(item)})
+                        await self._send({"type": "websocket.send", "bytes": item.data})
                         self.frames_sent += 1
                     else:
                         await self._send({"type": "websocket.send", "text": item})
+                    self._sending = False
                 if self._close is not None:
                     code, reason = self._close
                     await self._send({"type": "websocket.close", "code": code, "reason": reason})

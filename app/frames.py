@@ -1,8 +1,9 @@
 """What a session looks like on the wire: its full state (JSON) and its binary frames (docs/protocol.md).
 
-A frame is built once per tick and the same bytes go to every socket of the session. Maps are quantised per
-neuron (each with its own lo/hi); the output map is one uint8 map of the output value (binary, regression) or,
-for several output units, the predicted class per pixel followed by that class's probability (0..255).
+A frame is built once per tick and the same bytes go to every socket of the session. Its header is one JSON
+object: the fields that change every frame (seq, t, cursor, metrics, history, records) are encoded here,
+those that depend only on the parameters (weights, biases, the traced example, the maps: app/snapshot.py)
+come as ready JSON kept until the parameters change.
 """
 
 from __future__ import annotations
@@ -10,18 +11,16 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
-from app.codec import arrays, map_entries, pack_frame, quantise, quantise_rows, to_wire
+from app.codec import arrays, pack_frame, to_wire, wire_bytes
 from app.config import Settings
 from app.schemas import SessionConfig
 from app.sessions import Session
 
 
 def metrics_of(session: Session) -> dict[str, Any]:
-    """Train/test loss and accuracy of the session's current parameters, wire-ready."""
-    return dict(to_wire(session.lab.metrics(), "metrics"))
+    """Train/test loss and accuracy of the session's current parameters, wire-ready (computed once per
+    parameter state)."""
+    return dict(session.snapshot.metrics(session.lab))
 
 
 def history_point(session: Session, metrics: dict[str, Any]) -> dict[str, Any]:
@@ -108,48 +107,6 @@ def _gradients(records: list[dict[str, Any]], layers: int) -> tuple[list[Any] | 
     return (grad_w, grad_b) if found else (None, None)
 
 
-def _neuron_maps(layers: list[npt.NDArray[Any]], parts: list[bytes], offset: int) -> tuple[str, int]:
-    """Quantise every neuron's (nr, nr) map, each over its own range, in one pass; their headers (as JSON)
-    and the new offset."""
-    resolution = int(layers[0].shape[0])
-    cells = resolution * resolution
-    # (nr, nr, n_l) per layer -> one (Σ n_l, nr·nr) matrix: a row per neuron, row-major pixels
-    rows = np.concatenate([grid.transpose(2, 0, 1).reshape(grid.shape[2], cells) for grid in layers])
-    data, lows, highs = quantise_rows(rows)
-    parts.append(data)
-    owners = [(layer, neuron) for layer, grid in enumerate(layers) for neuron in range(grid.shape[2])]
-    entries = [
-        (layer, neuron, resolution, lows[i], highs[i], offset + i * cells, cells)
-        for i, (layer, neuron) in enumerate(owners)
-    ]
-    return map_entries(entries), offset + len(data)
-
-
-def _output_map(output: npt.NDArray[Any], kind: str, parts: list[bytes], offset: int) -> dict[str, Any]:
-    """The output map: one value map for a single unit, else predicted class then its probability."""
-    resolution = int(output.shape[0])
-    if output.shape[2] == 1:
-        data, (lo,), (hi,) = quantise_rows(output.reshape(1, resolution * resolution))
-        parts.append(data)
-        name = "regression" if kind == "regression" else "binary"
-        return {"res": resolution, "kind": name, "lo": lo, "hi": hi, "offset": offset, "length": len(data)}
-    classes = int(output.shape[2])
-    predicted = np.argmax(output, axis=2)
-    probability = np.take_along_axis(output, predicted[:, :, None], axis=2)[:, :, 0]
-    q = quantise(probability, 0.0, 1.0)
-    data = predicted.astype(np.uint8).tobytes() + q.data
-    parts.append(data)
-    return {
-        "res": resolution,
-        "kind": "multiclass",
-        "lo": 0.0,
-        "hi": 1.0,
-        "offset": offset,
-        "length": len(data),
-        "classes": classes,
-    }
-
-
 def build_frame(
     session: Session, settings: Settings, metrics: dict[str, Any], records: list[dict[str, Any]] | None
 ) -> bytes:
@@ -157,16 +114,8 @@ def build_frame(
     lab = session.lab
     session.seq += 1
     cursor = lab.cursor
-    weights = arrays(lab.weights, "weights")
-    grad_w, grad_b = _gradients(records, len(weights)) if records else (None, None)
-    parts: list[bytes] = []
-    maps = "[]"
-    output_map: dict[str, Any] | None = None
-    if lab.data.points is not None:
-        defaults = settings.defaults
-        grids = lab.grids(defaults.grid_resolution, defaults.neuron_map_resolution)
-        maps, offset = _neuron_maps(grids.neurons, parts, 0)
-        output_map = _output_map(grids.output, lab.data.kind, parts, offset)
+    grad_w, grad_b = _gradients(records, lab.network.depth) if records else (None, None)
+    encoded, payload = session.snapshot.encoded(lab, settings)
     header = {
         "type": "frame",
         "seq": session.seq,
@@ -179,11 +128,9 @@ def build_frame(
         "selected": int(lab.config.selected),
         "metrics": metrics,
         "history": session.take_unsent_points(),
-        "weights": weights,
-        "biases": arrays(lab.biases, "biases"),
         "grad_weights": grad_w,
         "grad_biases": grad_b,
         "records": to_wire(records, "records") if records else None,
-        "output_map": output_map,
     }
-    return pack_frame(header, b"".join(parts), {"maps": maps})
+    head = wire_bytes(header, "frame header")
+    return pack_frame(b"".join((head[:-1], b",", encoded, b"}")), payload)

@@ -1,5 +1,6 @@
-"""Serving with uvicorn: permessage-deflate off, the socket size limit, a transport abort for stuck sends,
-and a shutdown that closes every socket with 1001 (going away) before uvicorn's own 1012."""
+"""Serving with uvicorn: permessage-deflate off, the socket size limit, a transport abort for stuck sends, an
+immediate write for frames, and a shutdown that closes every socket with 1001 (going away) before uvicorn's
+own 1012."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.exceptions import InvalidState
 
 from app.config import Settings
-from app.connection import ABORT_EXTENSION
+from app.connection import ABORT_EXTENSION, SEND_NOW_EXTENSION
 
 
 class AbortableWebSocketProtocol(WebSocketsSansIOProtocol):
-    """uvicorn's websockets protocol, exposing transport.abort() to the app through the ASGI scope, with a
-    bounded kernel send buffer (settings.socket_send_buffer_bytes)."""
+    """uvicorn's websockets protocol, exposing transport.abort() and an immediate binary write to the app
+    through the ASGI scope, with a bounded kernel send buffer (settings.socket_send_buffer_bytes)."""
 
     send_buffer_bytes = Settings().socket_send_buffer_bytes
 
@@ -33,6 +35,27 @@ class AbortableWebSocketProtocol(WebSocketsSansIOProtocol):
         scope = getattr(self, "scope", None)
         if scope is not None:
             scope["extensions"][ABORT_EXTENSION] = {"abort": self.transport.abort}
+            scope["extensions"][SEND_NOW_EXTENSION] = {"send_bytes": self.send_bytes_now}
+
+    def send_bytes_now(self, data: bytes) -> bool:
+        """Write a binary message now, as uvicorn's send does, when that send would not wait: the socket is
+        open and its transport is taking data (not paused at its high-water mark). False when it would wait
+        or the socket is closing: the caller queues the message for its sender instead."""
+        if (
+            not self.handshake_complete
+            or self.close_sent
+            or self.disconnected
+            or self.initial_response is not None
+            or not self.writable.is_set()
+            or self.transport.is_closing()
+        ):
+            return False
+        try:
+            self.conn.send_binary(data)
+        except InvalidState:  # the peer started closing
+            return False
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        return True
 
 
 class LabServer(uvicorn.Server):

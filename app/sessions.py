@@ -16,6 +16,7 @@ from typing import Any
 from app.config import Settings
 from app.connection import Connection
 from app.engine.lab import Lab
+from app.snapshot import Snapshot
 
 ID_BYTES = 16  # 128 bits
 
@@ -58,6 +59,7 @@ class Session:
     last_used: float = field(default_factory=time.monotonic)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     play_task: asyncio.Task[None] | None = None
+    snapshot: Snapshot = field(default_factory=Snapshot)  # frame parts at the current parameters
 
     def touch(self) -> None:
         """Mark the session as used now (idle eviction counts from here)."""

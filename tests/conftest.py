@@ -55,7 +55,7 @@ def live_server_factory() -> Iterator[Callable[..., LiveServer]]:
     servers: list[LiveServer] = []
 
     def factory(**env: str) -> LiveServer:
-        server = start_server(**env)
+        server = start_server(env)
         servers.append(server)
         return server
 

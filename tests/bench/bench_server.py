@@ -155,7 +155,7 @@ async def _fleet(server: LiveServer) -> dict[str, float]:
 
 def _run(env: dict[str, str], part: Any) -> dict[str, float]:
     """Start a server with `env`, run one part against it, stop the server."""
-    server = start_server(MAX_SESSIONS="100", **env)
+    server = start_server({"MAX_SESSIONS": "100", **env})
     try:
         result: dict[str, float] = asyncio.run(part(server))
         return result

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -93,3 +94,45 @@ def create(client: TestClient, **config: Any) -> dict[str, Any]:
     response = client.post("/api/sessions", json=config)
     assert response.status_code == 201, response.text
     return dict(response.json())
+
+
+def forward_by_hand(
+    weights: list[Any],
+    biases: list[Any],
+    x: list[float],
+    hidden: Callable[[float], float],
+    output: Callable[[list[float]], list[float]],
+) -> tuple[list[list[float]], list[list[float]]]:
+    """a^l and z^l of one example in plain Python: z_j = Σ_k W_jk a_k + b_j, a = g(z) (`output` on the last
+    layer as a whole, for softmax)."""
+    a: list[float] = list(x)
+    zs: list[list[float]] = []
+    acts = [list(x)]
+    for layer, (w, b) in enumerate(zip(weights, biases, strict=True)):
+        z = [
+            math.fsum(w_jk * a_k for w_jk, a_k in zip(row, a, strict=True)) + b_j
+            for row, b_j in zip(w, b, strict=True)
+        ]
+        a = output(z) if layer == len(weights) - 1 else [hidden(v) for v in z]
+        zs.append(z)
+        acts.append(a)
+    return acts, zs
+
+
+def tanh_layer(z: list[float]) -> list[float]:
+    """tanh of every unit."""
+    return [math.tanh(v) for v in z]
+
+
+def softmax(z: list[float]) -> list[float]:
+    """exp(z_j − max z) / Σ exp(z_k − max z)."""
+    top = max(z)
+    e = [math.exp(v - top) for v in z]
+    return [v / math.fsum(e) for v in e]
+
+
+def assert_close(got: list[Any], expected: list[Any]) -> None:
+    """Nested lists of floats equal to 1e-12 (plain Python sums in another order than NumPy's)."""
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected, strict=True):
+        assert np.allclose(g, e, rtol=1e-12, atol=1e-12), (g, e)

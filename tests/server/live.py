@@ -60,11 +60,14 @@ class LiveServer:
             self.process.stderr.close()
 
 
-def start_server(**env: str) -> LiveServer:
-    """Start `python -m app` on a free port (BACKPROP_PORT=0) with BACKPROP_<NAME> variables from `env`."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("BACKPROP_")}
+def start_server(
+    settings: dict[str, str] | None = None, *, unset: tuple[str, ...] = (), **env: str
+) -> LiveServer:
+    """Start `python -m app` on a free port (BACKPROP_PORT=0) with BACKPROP_<NAME> variables from
+    `settings` and `env`, and without the environment variables named in `unset`."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("BACKPROP_") and k not in unset}
     environ.update({"BACKPROP_HOST": "127.0.0.1", "BACKPROP_PORT": "0", "BACKPROP_LOG_LEVEL": "info"})
-    environ.update({f"BACKPROP_{k.upper()}": v for k, v in env.items()})
+    environ.update({f"BACKPROP_{k.upper()}": v for k, v in {**(settings or {}), **env}.items()})
     environ["PYTHONUNBUFFERED"] = "1"
     process = subprocess.Popen(
         [sys.executable, "-m", "app"],

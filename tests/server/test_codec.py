@@ -18,9 +18,11 @@ from app.codec import (
     dumps,
     pack_frame,
     quantise,
+    quantise_into,
     quantise_rows,
     to_wire,
     unpack_frame,
+    wire_bytes,
 )
 
 finite64 = st.floats(allow_nan=False, allow_infinity=False, width=64)
@@ -97,7 +99,7 @@ def test_quantise_refuses_non_finite() -> None:
     st.binary(),
 )
 def test_frame_layout_round_trips(header: dict[str, Any], payload: bytes) -> None:
-    frame = pack_frame(header, payload)
+    frame = pack_frame(json.dumps(header).encode("utf-8"), payload)
     n = int.from_bytes(frame[:4], "little")
     assert json.loads(frame[4 : 4 + n].decode("utf-8")) == header
     assert unpack_frame(frame) == (header, payload)
@@ -132,3 +134,36 @@ def test_rows_refuse_non_finite_and_keep_flat_rows_at_zero() -> None:
     assert list(data) == [0, 0, 0, 255] and lows == [2.0, 0.0] and highs == [2.0, 1.0]
     with pytest.raises(NonFiniteError):
         quantise_rows(np.array([[0.0, np.inf]], dtype=np.float32))
+
+
+@given(st.lists(finite64 | st.integers(-(2**53), 2**53) | st.none() | st.booleans(), max_size=20))
+def test_frame_json_carries_every_float64_bit_for_bit(values: list[Any]) -> None:
+    data = wire_bytes({"values": values, "nested": [values, {"x": values}]}, "test")
+    back = json.loads(data)
+    assert back == json.loads(dumps({"values": values, "nested": [values, {"x": values}]}))
+    for original, read in zip(values, back["values"], strict=True):
+        assert type(read) is type(original)
+        if isinstance(original, float):
+            assert math.copysign(1.0, read) == math.copysign(1.0, original)  # -0.0 stays -0.0
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_frame_json_refuses_non_finite_numbers(bad: float) -> None:
+    with pytest.raises(NonFiniteError, match="example holds a non-finite number"):
+        wire_bytes({"a": [[0.5, bad]], "z": [None, [1.0]]}, "example")
+
+
+@given(
+    hnp.arrays(
+        np.float32,
+        st.tuples(st.integers(1, 4), st.integers(1, 40)),
+        elements=st.floats(-1e6, 1e6, width=32),
+    )
+)
+def test_quantise_into_fills_the_given_buffer_and_leaves_the_values_alone(rows: np.ndarray) -> None:
+    original = rows.copy()
+    out = np.full(rows.shape, 7, dtype=np.uint8)
+    lows, highs = quantise_into(rows, out, np.empty_like(rows))
+    assert np.array_equal(rows, original)
+    data, expected_lows, expected_highs = quantise_rows(original)
+    assert out.tobytes() == data and lows == expected_lows and highs == expected_highs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ from app.hub import Hub
 from app.labs import build_lab
 from app.schemas import SessionState
 from app.sessions import Session
+from tests.server.helpers import assert_close, forward_by_hand, softmax, tanh_layer
 
 
 def session_for(**config: object) -> tuple[Hub, Session]:
@@ -85,3 +87,89 @@ def test_state_and_frames_are_finite_json(dataset: str) -> None:
     SessionState.model_validate_json(text)
     header, _ = frame_of(hub, session)
     assert header["seq"] == 1 and header["step"] == 20
+
+
+def test_frame_traces_the_selected_example_through_the_current_parameters() -> None:
+    hub, session = session_for(seed=3)
+    session.lab.train(iterations=37)
+    session.lab.select(11)
+    header, _ = frame_of(hub, session)
+    state = state_payload(session)
+    example = header["example"]
+    assert example["index"] == header["selected"] == 11
+    # a⁰ is the example's features: (x1, x2) of its point in the training set
+    point = state["data"]["points"][state["data"]["train_indices"][11]]
+    assert example["a"][0] == point
+    acts, zs = forward_by_hand(header["weights"], header["biases"], point, math.tanh, tanh_layer)
+    assert_close(example["a"], acts)
+    assert example["z"][0] is None
+    assert_close(example["z"][1:], zs)
+
+
+def test_frame_example_is_bit_for_bit_the_records_example() -> None:
+    hub, session = session_for(
+        dataset="blobs3", hidden_layers=[5, 3], activation="relu", output_activation="softmax",
+        loss="cross_entropy", seed=9, selected=4,
+    )  # fmt: skip
+    lab = session.lab
+    lab.train(iterations=12)
+    header, _ = frame_of(hub, session)
+    records = [lab.step_phase() for _ in range(3)]  # the three forward phases, at the same parameters
+    example = header["example"]
+    for layer, record in enumerate(records, start=1):
+        assert record["phase"] == "forward" and record["example"]["index"] == 4
+        assert example["a"][layer - 1] == record["example"]["a_prev"].tolist()
+        assert example["z"][layer] == record["example"]["z"].tolist()
+        assert example["a"][layer] == record["example"]["a"].tolist()
+    x = example["a"][0]
+    acts, zs = forward_by_hand(header["weights"], header["biases"], x, lambda v: max(v, 0.0), softmax)
+    assert_close(example["a"], acts)
+    assert_close(example["z"][1:], zs)
+
+
+def test_custom_rows_trace_their_inputs() -> None:
+    hub, session = session_for(
+        dataset={"inputs": [[1.5, -1.0, 1.3], [0.5, 0.25, -2.0]], "targets": [[1.0], [0.0]]},
+        hidden_layers=[3, 2], activation="relu", output_activation="linear", loss="sse", selected=1,
+        weights=[
+            [[0.3, 0.4, 0.2], [0.3, 0.5, 0.2], [0.8, 1.0, -1.0]],
+            [[0.0, -1.2, 0.5], [0.9, 1.0, 0.0]],
+            [[-1.0, 1.0]],
+        ],
+        biases=[[0.1, 0.0, -0.1], [0.0, 0.2], [0.05]],
+    )  # fmt: skip
+    header, _ = frame_of(hub, session)
+    example = header["example"]
+    assert example["index"] == 1 and example["a"][0] == [0.5, 0.25, -2.0]
+    # by hand: z¹ = W¹x + b¹ = (0.15+0.1−0.4+0.1, 0.15+0.125−0.4, 0.4+0.25+2−0.1)
+    assert_close(example["z"][1:2], [[-0.05, -0.125, 2.55]])
+    assert_close(example["a"][1:2], [[0.0, 0.0, 2.55]])
+    assert_close(example["z"][2:], [[1.275, 0.2], [-1.275 + 0.2 + 0.05]])
+    assert_close(example["a"][2:], [[1.275, 0.2], [-1.025]])
+
+
+def test_paused_frames_follow_every_change_of_parameters_data_and_selection() -> None:
+    hub, session = session_for(seed=5)
+    lab = session.lab
+    first, payload = frame_of(hub, session)
+    again, same_payload = frame_of(hub, session)
+    assert again["seq"] == first["seq"] + 1
+    assert (again["weights"], again["example"], again["maps"], same_payload) == (
+        first["weights"], first["example"], first["maps"], payload,
+    )  # fmt: skip
+    lab.set_weight(2, 1, 3, 2.5)  # in place: the network object and its buffers stay the same
+    edited, edited_payload = frame_of(hub, session)
+    assert edited["weights"][1][1][3] == 2.5 and edited["biases"] == first["biases"]
+    assert edited_payload != payload and edited["example"]["a"][2] != first["example"]["a"][2]
+    assert edited["metrics"] == metrics_of(session) != first["metrics"]
+    expected = frame_of(*session_for(seed=5, weights=lab.weights, biases=lab.biases))[0]
+    assert edited["example"] == expected["example"] and edited["maps"] == expected["maps"]
+    lab.select(3)
+    selected, _ = frame_of(hub, session)
+    assert selected["example"]["index"] == 3 and selected["example"] != edited["example"]
+    lab.add_point(0.5, -0.5, 1)  # new data: new metrics, same parameters
+    added, _ = frame_of(hub, session)
+    assert added["metrics"] == {k: v for k, v in lab.metrics().items()} != selected["metrics"]
+    lab.reset(seed=8)
+    reset, _ = frame_of(hub, session)
+    assert reset["weights"] == [w.tolist() for w in lab.weights] != added["weights"]

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 
 import numpy as np
 from fastapi.testclient import TestClient
 
 from app.engine.lab import Lab, LabConfig
 from app.schemas import ChangedMessage, HistoryReply
-from tests.server.helpers import map_values, new_session, open_socket, receive, receive_until, settle
+from tests.server.helpers import (
+    assert_close,
+    forward_by_hand,
+    map_values,
+    new_session,
+    open_socket,
+    receive,
+    receive_until,
+    settle,
+    tanh_layer,
+)
 
 
 def test_connect_sends_state_then_a_full_frame(client: TestClient) -> None:
@@ -76,6 +87,25 @@ def test_play_streams_frames_and_pause_stops(client: TestClient) -> None:
             paused = receive_until(ws, "frame")
         state = client.get(f"/api/sessions/{sid}").json()
         assert state["playing"] is False and state["step"] >= paused["step"]
+
+
+def test_playing_frames_trace_the_selected_example_at_their_own_parameters(client: TestClient) -> None:
+    sid = new_session(client, selected=7)
+    with open_socket(client, sid) as ws:
+        state = receive(ws)
+        assert receive(ws)["type"] == "frame"
+        point = state["data"]["points"][state["data"]["train_indices"][7]]
+        ws.send_text(json.dumps({"type": "play", "speed": 3}))
+        frames = [receive_until(ws, "frame") for _ in range(3)]
+        ws.send_text(json.dumps({"type": "pause"}))
+    for frame in frames:
+        example = frame["example"]
+        assert frame["playing"] and frame["records"] is None and example["index"] == 7
+        assert example["a"][0] == point
+        acts, zs = forward_by_hand(frame["weights"], frame["biases"], point, math.tanh, tanh_layer)
+        assert_close(example["a"], acts)
+        assert_close(example["z"][1:], zs)
+    assert frames[0]["example"]["a"][1] != frames[-1]["example"]["a"][1]  # the parameters moved meanwhile
 
 
 def test_several_tabs_see_the_same_frames(client: TestClient) -> None:
