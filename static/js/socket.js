@@ -111,8 +111,9 @@ export function connect(store, wsBase, sessionId) {
     if (msg.type === "step" && store.get().playing) send({ type: "pause" });
     if (msg.type === "play") resume = { playing: true, speed: msg.speed };
     if (msg.type === "pause" || msg.type === "step") resume = { ...resume, playing: false };
-    if (msg.type === "play") store.set({ playing: true, speed: msg.speed });
-    else if (msg.type === "pause" || msg.type === "step") store.set({ playing: false });
+    const s = store.get();
+    if (msg.type === "play" && (!s.playing || s.speed !== msg.speed)) store.set({ playing: true, speed: msg.speed });
+    else if ((msg.type === "pause" || msg.type === "step") && s.playing) store.set({ playing: false });
     if (ws && ws.readyState === WebSocket.OPEN) {
       rawSend(msg);
     } else if (msg.type !== "sync" && msg.type !== "history") {

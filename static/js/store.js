@@ -24,6 +24,8 @@ export function initialState() {
     example: 0,
     hoverNeuron: null,
     ui: { presenter: false, showTest: false, addClass: 1, helpOpen: false },
+    playing: false,
+    speed: 1,
     connection: "connecting",
     diverged: null,
     error: null,

@@ -7,6 +7,8 @@ import { fmt, fmtInt, fmtPercent } from "../format.js";
 import { button, h, select, send, setData, setText, setValue } from "./dom.js";
 
 const SPEEDS = [1, 2, 5, 10, 25, 50, 100, 250, 1000];
+/** While playing, the counters and losses are rewritten at most this often (ms). */
+const COUNTER_INTERVAL_MS = 100;
 
 /** The iteration's phase as words: "backward, layer 2 of 3", "loss", "update". */
 export function phaseText(phase, layer, layers) {
@@ -94,7 +96,22 @@ export function transportRow(store) {
     setValue(speed, s.speed || 1);
   });
   store.subscribe(["phase", "frame", "session", "playing"], (s) => renderPhase(s, indicator, phaseNow, phaseNext));
-  store.subscribe(["frame", "session"], (s) => renderCounters(s, countMain, countSub, metrics));
+  // While playing, the counters and losses are rewritten at most every COUNTER_INTERVAL_MS (each rewrite lays
+  // out the controls bar); the newest values always arrive, at the latest that long after they changed.
+  let countersAt = -Infinity;
+  let countersTimer = null;
+  const showCounters = () => {
+    countersTimer = null;
+    countersAt = performance.now();
+    renderCounters(store.get(), countMain, countSub, metrics);
+  };
+  store.subscribe(["frame", "session", "playing"], (s) => {
+    const wait = s.playing ? countersAt + COUNTER_INTERVAL_MS - performance.now() : 0;
+    if (wait <= 0) {
+      if (countersTimer !== null) clearTimeout(countersTimer);
+      showCounters();
+    } else if (countersTimer === null) countersTimer = setTimeout(showCounters, wait);
+  });
   store.subscribe(["connection"], (s) => {
     const text = { open: "connected", connecting: "connecting…", reconnecting: "reconnecting…", closed: "disconnected" };
     conn.dataset.state = s.connection;

@@ -1,14 +1,16 @@
 /**
  * The decision-boundary view: the network's output over the input plane with the data points.
  *
- * Two stacked canvases: the heatmap (repainted when a frame brings a new output map) and the points with the
- * axes (repainted only when the data, the traced example, the test toggle or the size change). Hovering a
- * neuron in the network view shows that neuron's map here instead. Click a training point to trace it, click
- * empty space to add a point of the chosen class, right-, alt- or shift-click a training point to remove it.
+ * Two stacked canvases: the heatmap on the plot square (boundary-heat.js; repainted only when a frame brings a
+ * different map) and the points with the axes (repainted only when the data, the traced example, the test
+ * toggle or the size change). Hovering a neuron in the network view shows that neuron's map here instead.
+ * Click a training point to trace it, click empty space to add a point of the chosen class, right-, alt- or
+ * shift-click a training point to remove it.
  */
 
 import { classColor, divergingColor } from "../palette.js";
-import { divergingScale, drawAxes, drawPoints, paintMap, plotRect, toCanvas, toPlane } from "./boundary-draw.js";
+import { drawAxes, drawPoints, plotRect, toCanvas, toPlane } from "./boundary-draw.js";
+import { createHeat } from "./boundary-heat.js";
 import { drawCaption, legendKey, outputScale, regressionScale } from "./boundary-legend.js";
 
 /** Extra pixels around a point that still count as a click on it. */
@@ -33,26 +35,23 @@ export function mount(root, store) {
   head.append(caption, legend, classes);
   const stage = document.createElement("div");
   stage.className = "bv-stage";
-  const heat = document.createElement("canvas");
-  heat.className = "bv-heat";
+  const heat = createHeat();
   const top = document.createElement("canvas");
   top.className = "bv-points";
   const note = document.createElement("p");
   note.className = "bv-note";
   note.hidden = true;
-  stage.append(heat, top, note);
+  stage.append(heat.canvas, top, note);
   const hint = document.createElement("p");
   hint.className = "bv-hint";
   hint.textContent = "Click a point to trace it · click empty space to add one · right-click (or Alt-click) a point to remove it";
   root.append(head, stage, hint);
 
-  const scratch = document.createElement("canvas");
-  const sctx = scratch.getContext("2d");
-  let image = null;
   let size = { w: 0, h: 0 };
   let rect = null;
   let points = []; // {x, y, index (training-set index or null), test}
   let shownLegend = "";
+  let topBox = null;
 
   function font() {
     return store.get().ui?.presenter ? 16 : 11;
@@ -80,24 +79,16 @@ export function mount(root, store) {
   }
 
   function drawHeat(state) {
-    if (!rect || noPlane(state)) return;
-    const ctx = fitCanvas(heat);
-    ctx.clearRect(0, 0, size.w, size.h);
-    const shown = shownMap(state);
-    if (!shown) return;
-    const { map, neuron } = shown;
-    if (scratch.width !== map.res || !image || image.width !== map.res) {
-      scratch.width = map.res;
-      scratch.height = map.res;
-      image = sctx.createImageData(map.res, map.res);
+    const shown = rect && !noPlane(state) ? shownMap(state) : null;
+    if (!shown) {
+      heat.hide();
+      return;
     }
+    const { map, neuron } = shown;
     let scale;
     if (neuron) scale = { centre: 0, half: Math.max(Math.abs(map.lo), Math.abs(map.hi)) };
     else if (map.kind !== "multiclass") scale = outputScale(state, map);
-    paintMap(image, map, scale ? divergingScale(scale.centre, scale.half) : null, map.classes);
-    sctx.putImageData(image, 0, 0);
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(scratch, rect.x, rect.y, rect.w, rect.h);
+    heat.draw(map, scale, neuron ? `${neuron.layer}:${neuron.neuron}` : "output");
     const key = legendKey(state, map, neuron, scale);
     if (key !== shownLegend) {
       shownLegend = key;
@@ -162,6 +153,7 @@ export function mount(root, store) {
 
   function layout() {
     rect = plotRect(size.w, size.h, font());
+    heat.place(rect);
   }
 
   function redrawAll() {
@@ -194,7 +186,7 @@ export function mount(root, store) {
   function onClick(ev, remove) {
     const state = store.get();
     if (!rect || noPlane(state) || !state.session?.data) return;
-    const b = top.getBoundingClientRect();
+    const b = topRect();
     const px = ev.clientX - b.left;
     const py = ev.clientY - b.top;
     if (px < rect.x || py < rect.y || px > rect.x + rect.w || py > rect.y + rect.h) return;
@@ -220,15 +212,28 @@ export function mount(root, store) {
     ev.preventDefault();
     onClick(ev, true);
   });
+  /** The points canvas's place on the page, read once per resize, scroll or entry of the pointer. */
+  function topRect() {
+    if (!topBox) topBox = top.getBoundingClientRect();
+    return topBox;
+  }
+  const forgetRect = () => {
+    topBox = null;
+  };
+  addEventListener("scroll", forgetRect, { capture: true, passive: true });
+  addEventListener("resize", forgetRect);
+  top.addEventListener("pointerenter", forgetRect);
   top.addEventListener("pointermove", (ev) => {
-    const b = top.getBoundingClientRect();
+    const b = topRect();
     const hit = pointAt(ev.clientX - b.left, ev.clientY - b.top);
     top.style.cursor = hit && hit.index !== null ? "pointer" : "crosshair";
   });
 
-  const observer = new ResizeObserver(() => {
-    const w = Math.floor(stage.clientWidth);
-    const h = Math.floor(stage.clientHeight);
+  const observer = new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1].contentRect;
+    const w = Math.floor(box.width);
+    const h = Math.floor(box.height);
+    topBox = null;
     if (w === size.w && h === size.h) return;
     size = { w, h };
     shownLegend = "";

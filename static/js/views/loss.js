@@ -2,18 +2,23 @@
  * The loss-curve view (plotly.js): training and test loss over steps, accuracy on a second axis for
  * classification, and a vertical mark at every live hyperparameter change naming what changed.
  *
- * plotly costs ~10 ms per figure update, so new points are batched and drawn with Plotly.extendTraces at most
- * four times a second; a replaced history (new session, reset, rebuild, a history reply) redraws the figure.
+ * plotly costs ~10 ms per figure update (more on a busy machine), so new points are batched and drawn with
+ * Plotly.extendTraces at most four times a second when stepping and twice a second while playing (and in at
+ * most a fifth of the time, while playing a tenth); a replaced history (new session, reset, rebuild, a
+ * history reply) redraws the figure, and the change marks are laid out again only when they change.
  * `data-points` (points plotted per trace) and `data-marks` (change marks) are kept on the root.
  */
 
 import { fmt } from "../format.js";
 import { marksLayout } from "./loss-marks.js";
 
-/** At most one plotly update per this many milliseconds... */
+/** At most one plotly update per this many milliseconds (while playing: PLAYING_INTERVAL_MS)... */
 const MIN_INTERVAL_MS = 250;
-/** ...and, on a slow machine, never more than 1/SHARE of the time spent in plotly (at most every 2 s). */
+const PLAYING_INTERVAL_MS = 500;
+/** ...and, on a slow machine, at most 1/SHARE of the time spent in plotly (1/SHARE_PLAYING while playing;
+ * at most every 2 s). */
 const SHARE = 5;
+const SHARE_PLAYING = 10;
 const MAX_INTERVAL_MS = 2000;
 /** Above this many points per trace, the figure is redrawn with every other point. */
 const MAX_POINTS = 6000;
@@ -68,7 +73,8 @@ export function mount(root, store) {
   let marksKey = "";
   let timer = null;
   let lastDraw = 0;
-  let interval = MIN_INTERVAL_MS;
+  /** The last update's cost in ms. */
+  let cost = 0;
   let ready = false;
 
   function isClassification(state) {
@@ -97,6 +103,7 @@ export function mount(root, store) {
   }
 
   function figureLayout(state) {
+    const ticklabeloverflow = "allow";
     const f = presenter ? 16 : 11;
     const { shapes, annotations } = marksLayout(state.changes ?? [], f);
     const layout = {
@@ -105,14 +112,15 @@ export function mount(root, store) {
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
       showlegend: false,
-      xaxis: { title: { text: "step (iterations)", standoff: 2 }, rangemode: "tozero", zeroline: false },
-      yaxis: { title: { text: "loss" }, type: logY ? "log" : "linear", rangemode: "tozero", exponentformat: "power" },
+      // Labels always fit the fixed margins: "allow" spares plotly measuring every tick label on each update.
+      xaxis: { title: { text: "step (iterations)", standoff: 2 }, rangemode: "tozero", zeroline: false, ticklabeloverflow },
+      yaxis: { title: { text: "loss" }, type: logY ? "log" : "linear", rangemode: "tozero", exponentformat: "power", ticklabeloverflow },
       shapes,
       annotations,
       hovermode: "x unified",
     };
     if (classification) {
-      layout.yaxis2 = { title: { text: "accuracy" }, overlaying: "y", side: "right", range: [0, 1.02], tickvals: [0, 0.5, 1], tickformat: ".0%", showgrid: false, zeroline: false };
+      layout.yaxis2 = { title: { text: "accuracy" }, overlaying: "y", side: "right", range: [0, 1.02], tickvals: [0, 0.5, 1], tickformat: ".0%", showgrid: false, zeroline: false, ticklabeloverflow };
     }
     return layout;
   }
@@ -163,7 +171,7 @@ export function mount(root, store) {
     const started = performance.now();
     lastDraw = started;
     draw();
-    interval = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, SHARE * (performance.now() - started)));
+    cost = performance.now() - started;
   }
 
   function draw() {
@@ -205,6 +213,9 @@ export function mount(root, store) {
 
   function schedule() {
     if (timer !== null) return;
+    const playing = Boolean(store.get().playing);
+    const floor = playing ? PLAYING_INTERVAL_MS : MIN_INTERVAL_MS;
+    const interval = Math.min(MAX_INTERVAL_MS, Math.max(floor, (playing ? SHARE_PLAYING : SHARE) * cost));
     const wait = Math.max(0, lastDraw + interval - performance.now());
     timer = setTimeout(flush, wait);
   }

@@ -4,7 +4,7 @@
  * example's numbers substituted, the conventions in use, and the layer's matrices with their shapes.
  *
  * Renders HTML (sub/sup, no math library). Stepping re-renders at once; while playing (no records) the
- * panel shows the current parameters and re-renders at most four times a second.
+ * panel shows the current parameters and re-renders at most twice a second.
  */
 
 import { fmt } from "../format.js";
@@ -15,7 +15,7 @@ import { LOSS_TEXT, activationOf, eq, esc, gName, note, num, sym } from "./math-
 import { updateEquations } from "./math-update.js";
 
 /** While playing, at most one re-render per this many milliseconds. */
-const IDLE_INTERVAL_MS = 250;
+const IDLE_INTERVAL_MS = 500;
 
 /** Layer sizes from the weights: [n_0, ..., n_L]. */
 function sizesOf(weights) {

@@ -20,10 +20,12 @@ const DENSE_PITCH = 30;
  * @param {number} height
  * @param {{presenter?: boolean, noMaps?: boolean}} [opts] noMaps: data without a plane, neurons are dots only
  * @returns {{sizes: number[], width: number, height: number, s: number, r: number, pitch: number,
- *   dense: boolean, font: number, columns: {x: number, left: number, right: number}[],
- *   nodes: {layer: number, row: number, x: number, y: number, cx: number, cy: number}[][],
- *   top: number, bottom: number}}
- *   nodes[l][j]: (x, y) the map's top-left corner, (cx, cy) the activation dot's centre.
+ *   dense: boolean, font: number, bh: number, columns: {x: number, left: number, right: number}[],
+ *   nodes: {layer: number, row: number, x: number, y: number, cx: number, cy: number, bx: number,
+ *   by: number}[][], top: number, bottom: number}}
+ *   nodes[l][j]: (x, y) the map's top-left corner, (cx, cy) the activation dot's centre, (bx, by) the top-left
+ *   corner of the bias badge (side bh; layers 1..L).
+ *   s: map side, r: dot radius (CSS px).
  */
 export function layoutNetwork(sizes, width, height, opts = {}) {
   const presenter = Boolean(opts.presenter);
@@ -45,6 +47,7 @@ export function layoutNetwork(sizes, width, height, opts = {}) {
   const s = noMaps ? 0 : Math.max(MAP_MIN, Math.min(sMax, pitch * 0.7, colSpan * 0.34));
   const r = noMaps ? Math.max(5, Math.min(sMax * 0.45, pitch * 0.3, colSpan * 0.15)) : Math.max(4, s * 0.3);
   const unitW = noMaps ? 2 * r : s + r;
+  const bh = Math.max(7, Math.min(font + 2, s * 0.34)); // bias badge side
   const columns = [];
   const nodes = [];
   for (let l = 0; l < nCols; l++) {
@@ -59,7 +62,11 @@ export function layoutNetwork(sizes, width, height, opts = {}) {
     const col = [];
     for (let j = 0; j < n; j++) {
       const cy = y0 + (j + 0.5) * pitch;
-      col.push({ layer: l, row: j, x, y: cy - s / 2, cx: noMaps ? x + r : x + s, cy });
+      const cx = noMaps ? x + r : x + s;
+      // The bias badge: on the map's lower-left corner, or without maps on the dot's lower left.
+      const bx = s > 0 ? x - bh * 0.5 : cx - r - bh * 0.4;
+      const by = s > 0 ? cy - s / 2 + s - bh * 0.6 : cy + r * 0.2;
+      col.push({ layer: l, row: j, x, y: cy - s / 2, cx, cy, bx, by });
     }
     nodes.push(col);
   }
@@ -72,6 +79,7 @@ export function layoutNetwork(sizes, width, height, opts = {}) {
     pitch,
     dense: pitch < (presenter ? DENSE_PITCH * 1.4 : DENSE_PITCH),
     font,
+    bh,
     columns,
     nodes,
     top,

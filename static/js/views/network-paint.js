@@ -1,14 +1,11 @@
 /**
- * Per-frame update of the network diagram: colours, widths and texts of the existing SVG elements.
- *
- * Channels: a weight is a solid line, colour by sign (palette: orange −, blue +), width by |w|. The
- * backward phase's ∂L/∂W and the update's ΔW are a second, dashed line on top of it in the gradient colours
- * (wine for +, green for −), width by magnitude relative to the largest in view. Neuron dots are filled with
- * the traced example's activation a; the texts beside them name the quantity (z, a, δ, Δb).
+ * Per-frame update of the network diagram: the neurons' colours (dots: the traced example's activation a;
+ * bias badges: b), painted on the canvas, and the SVG's bands, classes and texts (z, a, δ, Δb by phase) and
+ * the loss badge. Only attributes and texts that changed are written.
  */
 
 import { fmt, fmtSigned } from "../format.js";
-import { divergingColor, GRADIENT_COLOR, HIGHLIGHT_COLOR } from "../palette.js";
+import { divergingColor } from "../palette.js";
 import { maxAbs } from "./network-values.js";
 
 /** Set an attribute only when its value changed (a frame touches thousands of elements). */
@@ -25,24 +22,13 @@ function setText(el, text) {
   el.textContent = text;
 }
 
-/** Stroke colour of a weight: its sign at a saturation that grows with |w| (never invisible). */
-function weightColor(w, m) {
-  const t = m > 0 ? Math.abs(w) / m : 0;
-  const q = Math.round((0.35 + 0.65 * t) * 32) / 32;
-  return divergingColor(w < 0 ? -q : q, 1);
-}
-
-/** Width for |v| on a scale whose largest value gets `maxW` pixels. */
-function widthFor(v, m, minW, maxW) {
-  const t = m > 0 ? Math.abs(v) / m : 0;
-  return (minW + (maxW - minW) * t).toFixed(1);
-}
-
 /**
  * The overlay (dashed) channel for this phase: per layer a matrix of values, and what it is called.
  * backward at layer p: the batch ∂L/∂W^l for every l ≥ p done so far; update: ΔW of every layer.
+ * @param {{phase: object, idx: object, L: number}} model
+ * @returns {{mats: (number[][] | null)[], name: string} | null}
  */
-function overlayFor(model) {
+export function overlayFor(model) {
   const { phase, idx, L } = model;
   if (phase.kind === "backward") {
     const mats = new Array(L + 1).fill(null);
@@ -56,91 +42,101 @@ function overlayFor(model) {
   return null;
 }
 
+/** Has the forward pass of this iteration reached layer l (or is no forward pass under way)? */
+function forwardDone(phase, l) {
+  return phase.kind !== "forward" || l <= phase.layer;
+}
+
 /**
- * Update every element of `refs` (from buildDiagram) for `model`.
+ * The colours of every neuron's dot (the traced example's activation a; white where not known yet) and
+ * bias badge, and which layers are faded (not reached by the forward pass yet).
+ * @returns {{dots: string[][], biases: (string[]|null)[], faded: boolean[], key: string}} key: all of it, to
+ *   tell whether anything changed
+ */
+export function nodeFills(model) {
+  const { L, biases, phase, a } = model;
+  const inputScale = Math.max(1, maxAbs(a[0] ?? []));
+  const biasScale = Math.max(1e-12, maxAbs(biases));
+  const dots = [];
+  const biasFills = [null];
+  const faded = [];
+  for (let l = 0; l <= L; l++) {
+    const done = forwardDone(phase, l);
+    faded.push(!done);
+    const n = model.sizes[l];
+    const row = [];
+    for (let j = 0; j < n; j++) {
+      const av = a[l]?.[j];
+      row.push(av !== undefined && av !== null && done ? divergingColor(av, l === 0 ? inputScale : 1) : "#ffffff");
+    }
+    dots.push(row);
+    if (l > 0) biasFills.push(biases[l - 1].map((b) => divergingColor(b, biasScale)));
+  }
+  return { dots, biases: biasFills, faded, key: `${dots.join(";")}|${biasFills.join(";")}|${faded.join()}` };
+}
+
+/**
+ * Paint the dots and bias badges of `fills` onto the canvas (`ctx` in CSS px), under the SVG's outlines.
+ * Faded layers are drawn at the opacity the SVG gives their outlines (.nv-node.pending).
+ */
+export function drawNodes(ctx, layout, fills) {
+  const { r, bh } = layout;
+  layout.nodes.forEach((col, l) => {
+    ctx.globalAlpha = fills.faded[l] ? 0.45 : 1;
+    col.forEach((n, j) => {
+      ctx.fillStyle = fills.dots[l][j];
+      ctx.beginPath();
+      ctx.arc(n.cx, n.cy, r, 0, 2 * Math.PI);
+      ctx.fill();
+      if (l > 0) {
+        ctx.fillStyle = fills.biases[l][j];
+        ctx.beginPath();
+        ctx.roundRect(n.bx, n.by, bh, bh, 1.5);
+        ctx.fill();
+      }
+    });
+  });
+  ctx.globalAlpha = 1;
+}
+
+/**
+ * Update the SVG elements of `refs` (from buildDiagram) for `model`: bands, classes, texts (texts only when
+ * `model.textsDue`; while playing they change at most a few times a second).
  * @param {object} refs
  * @param {object} layout
- * @param {object} model {L, weights, biases, phase, idx, a, z, selection, hover}
+ * @param {object} model {L, biases, phase, idx, a, z, selection, hover, textsDue}
  */
 export function paintDiagram(refs, layout, model) {
-  const { L, weights, biases, phase, idx, a } = model;
+  const { L, biases, phase, a } = model;
   model.dense = layout.dense;
-  // Thinner edges when many neurons share a column, so the structure stays readable.
-  const maxW = Math.max(1.2, Math.min(5, layout.pitch * (layout.dense ? 0.1 : 0.16)));
-  const baseOpacity = layout.dense ? 0.7 : 0.9;
   // Bands: the layer being computed.
   refs.bands.forEach((band, l) => {
     const active = (phase.layer === l && phase.kind !== "idle") || phase.kind === "update";
     setAttr(band, "class", active ? `nv-band active ${phase.kind}` : "nv-band");
   });
 
-  // Weights.
-  const wm = maxAbs(weights);
-  for (let l = 1; l <= L; l++) {
-    const W = weights[l - 1];
-    const pending = phase.kind === "forward" && l > phase.layer;
-    for (let j = 0; j < W.length; j++) {
-      for (let k = 0; k < W[j].length; k++) {
-        const line = refs.edges[l][j][k];
-        setAttr(line, "stroke", weightColor(W[j][k], wm));
-        setAttr(line, "stroke-width", widthFor(W[j][k], wm, 0.5, maxW));
-        setAttr(line, "stroke-opacity", pending ? "0.3" : String(baseOpacity));
-      }
-    }
-  }
-
-  // Gradient / change overlay.
-  const overlay = overlayFor(model);
-  setAttr(refs.gGrads, "display", overlay ? "inline" : "none");
-  if (overlay) {
-    const om = maxAbs(overlay.mats.filter(Boolean));
-    for (let l = 1; l <= L; l++) {
-      const M = overlay.mats[l];
-      for (let j = 0; j < layout.sizes[l]; j++) {
-        for (let k = 0; k < layout.sizes[l - 1]; k++) {
-          const line = refs.grads[l][j][k];
-          const v = M?.[j]?.[k];
-          if (v === undefined || v === 0) {
-            setAttr(line, "display", "none");
-            continue;
-          }
-          setAttr(line, "display", "inline");
-          setAttr(line, "stroke", v > 0 ? GRADIENT_COLOR : HIGHLIGHT_COLOR);
-          setAttr(line, "stroke-width", widthFor(v, om, 1, maxW + 1.5));
-        }
-      }
-    }
-  }
-  model.overlay = overlay;
-
   // Neurons.
-  const inputScale = Math.max(1, maxAbs(a[0] ?? []));
-  const fwdDone = (l) => phase.kind !== "forward" || l <= phase.layer;
   for (let l = 0; l <= L; l++) {
     const active = phase.layer === l && (phase.kind === "forward" || phase.kind === "backward");
     const showAll = !layout.dense || active || (phase.kind === "loss" && l === L);
+    const done = forwardDone(phase, l);
     refs.nodes[l].forEach((node, j) => {
-      const av = a[l]?.[j];
-      const known = av !== undefined && av !== null && fwdDone(l);
-      setAttr(node.dot, "fill", known ? divergingColor(av, l === 0 ? inputScale : 1) : "#ffffff");
       const sel = model.selection;
       const selected = sel && sel.layer === l && sel.row === j && sel.kind !== "weight";
       const hovered = model.hover && model.hover.layer === l && model.hover.neuron === j;
-      setAttr(node.g, "class", `nv-node${selected ? " selected" : ""}${hovered ? " hovered" : ""}${fwdDone(l) ? "" : " pending"}`);
-      const [t1, t2] = nodeTexts(model, l, j, known ? av : null);
+      setAttr(node.g, "class", `nv-node${selected ? " selected" : ""}${hovered ? " hovered" : ""}${done ? "" : " pending"}`);
+      const selB = node.bias && sel && sel.kind === "bias" && sel.layer === l && sel.row === j;
+      if (node.bias) setAttr(node.bias.g, "class", selB ? "nv-bias selected" : "nv-bias");
+      if (!model.textsDue) return;
+      const av = a[l]?.[j];
+      const [t1, t2] = nodeTexts(model, l, j, av !== undefined && av !== null && done ? av : null);
       const show = showAll || selected || hovered;
       setText(node.value, show ? t1 : "");
       setText(node.value2, show ? t2 : "");
-      if (node.bias) {
-        const b = biases[l - 1][j];
-        setAttr(node.bias.box, "fill", divergingColor(b, Math.max(1e-12, maxAbs(biases))));
-        const selB = sel && sel.kind === "bias" && sel.layer === l && sel.row === j;
-        setAttr(node.bias.g, "class", selB ? "nv-bias selected" : "nv-bias");
-        setText(node.bias.text, !layout.dense || selB || selected || hovered ? `b ${fmt(b, 3)}` : "");
-      }
+      if (node.bias) setText(node.bias.text, !layout.dense || selB || selected || hovered ? `b ${fmt(biases[l - 1][j], 3)}` : "");
     });
   }
-  paintLossBadge(refs, layout, model);
+  if (model.textsDue) paintLossBadge(refs, layout, model);
 }
 
 /** The one or two short texts beside neuron (l, j) for the current phase. */

@@ -1,9 +1,9 @@
 /**
- * Builds the network diagram's SVG once per architecture and panel size, and returns references to every
- * element the per-frame update touches (so a frame only changes attributes, never the element tree).
+ * Builds the network diagram's SVG once per architecture and panel size (layer bands and titles, neurons
+ * with their map frames, dots, values and bias badges, the selected/hovered edge marks, labels), and returns
+ * references to every element the per-frame update touches (a frame only changes attributes, never the
+ * element tree). The edges themselves are on a canvas (network-edges.js).
  */
-
-import { edgeEnds } from "./network-layout.js";
 
 const NS = "http://www.w3.org/2000/svg";
 
@@ -39,7 +39,7 @@ function supDigits(n) {
  * @param {SVGSVGElement} svg
  * @param {ReturnType<import("./network-layout.js").layoutNetwork>} layout
  * @param {string[]} featureLabels names of the input features
- * @returns {object} element references: bands, edges[l][j][k], grads[l][j][k], nodes[l][j], selEdge, lossBadge
+ * @returns {object} element references: bands, titles, nodes[l][j], selEdge, hoverEdge, lossBadge, edgeLabel
  */
 export function buildDiagram(svg, layout, featureLabels) {
   svg.replaceChildren();
@@ -70,28 +70,7 @@ export function buildDiagram(svg, layout, featureLabels) {
     textEl(gBands, "nv-title", c.x, font * 1.2, columnTitle(l, L), "middle"),
   );
 
-  // Weights: one solid line per W^l[j][k]; gradients/changes: a dashed line on top, hidden unless shown.
-  const gEdges = svgEl("g", { class: "nv-edges" }, svg);
-  const gGrads = svgEl("g", { class: "nv-grads", display: "none" }, svg);
-  const edges = [null];
-  const grads = [null];
-  for (let l = 1; l <= L; l++) {
-    const el = [];
-    const gl = [];
-    for (let j = 0; j < layout.sizes[l]; j++) {
-      const row = [];
-      const grow = [];
-      for (let k = 0; k < layout.sizes[l - 1]; k++) {
-        const e = edgeEnds(layout, l, j, k);
-        row.push(svgEl("line", { class: "nv-edge", ...e }, gEdges));
-        grow.push(svgEl("line", { class: "nv-grad", ...e }, gGrads));
-      }
-      el.push(row);
-      gl.push(grow);
-    }
-    edges.push(el);
-    grads.push(gl);
-  }
+  // The edges are painted on a canvas under this SVG; the selected and the hovered one are marked here.
   const selEdge = svgEl("line", { class: "nv-edge-selected", display: "none" }, svg);
   const hoverEdge = svgEl("line", { class: "nv-edge-hover", display: "none" }, svg);
 
@@ -105,14 +84,21 @@ export function buildDiagram(svg, layout, featureLabels) {
   lossBadge.setAttribute("display", "none");
   const edgeLabel = textEl(svg, "nv-edge-label", 0, 0, "", "middle");
   edgeLabel.setAttribute("display", "none");
-  return { bands, titles, edges, grads, gGrads, nodes, selEdge, hoverEdge, lossBadge, edgeLabel, s, r };
+  return { bands, titles, nodes, selEdge, hoverEdge, lossBadge, edgeLabel, s, r };
 }
 
-/** One neuron: map frame (the map itself is painted on the canvas underneath), dot, value text, bias. */
+/**
+ * One neuron: map frame, dot outline, value texts, bias badge outline and text. The map and the colours of
+ * the dot and the badge are painted on the canvas underneath (network-paint.js: drawNodes); the shapes here
+ * are outlines with a transparent fill, which still catch clicks and hovering.
+ */
 function buildNode(parent, layout, n, l, j, featureLabel) {
   const { s, r, font, dense } = layout;
   const g = svgEl("g", { class: "nv-node", "data-layer": l, "data-row": j }, parent);
-  const frame = svgEl("rect", { class: "nv-map-frame", x: n.x, y: n.y, width: s, height: s, rx: 2 }, g);
+  // The whole unit catches the pointer; the map's outline is drawn open where the dot and the bias badge
+  // cover it (their colours are on the canvas below, so a closed outline would show through them).
+  if (s > 0) svgEl("rect", { class: "nv-map-hit", x: n.x, y: n.y, width: s, height: s }, g);
+  const frame = svgEl("path", { class: "nv-map-frame", d: frameOutline(layout, n, l > 0) }, g);
   const dot = svgEl("circle", { class: "nv-dot", cx: n.cx, cy: n.cy, r }, g);
   // Value texts: right of the dot, one above and one below the outgoing edges' fan.
   const valueFont = dense ? Math.max(8, font - 2) : font;
@@ -127,17 +113,26 @@ function buildNode(parent, layout, n, l, j, featureLabel) {
   let bias = null;
   if (l > 0) {
     // The bias b_j^l: a badge on the map's lower-left corner, its value written beside it when there is room.
-    const bh = Math.max(7, Math.min(font + 2, s * 0.34));
+    const { bh } = layout;
+    const { bx, by } = n;
     const bg = svgEl("g", { class: "nv-bias", "data-layer": l, "data-row": j }, g);
-    // Without maps the badge sits on the dot's lower left.
-    const bx = s > 0 ? n.x - bh * 0.5 : n.cx - r - bh * 0.4;
-    const by = s > 0 ? n.y + s - bh * 0.6 : n.cy + r * 0.2;
     const box = svgEl("rect", { class: "nv-bias-box", x: bx, y: by, width: bh, height: bh, rx: 1.5 }, bg);
     const text = textEl(bg, "nv-bias-text", bx - 2, by + bh * 0.8, "", "end");
     text.style.fontSize = `${Math.max(8, font - 2)}px`;
     bias = { g: bg, box, text };
   }
   return { g, frame, dot, value, value2, label, bias };
+}
+
+/** The map's outline from the dot's top round to the dot's bottom, leaving out the bias badge's corner. */
+function frameOutline(layout, n, withBias) {
+  const { s, r, bh } = layout;
+  if (s <= 0) return "";
+  const right = n.x + s;
+  const bottom = n.y + s;
+  const start = `M${right},${n.cy - r}V${n.y}H${n.x}`;
+  const end = `H${right}V${n.cy + r}`;
+  return withBias ? `${start}V${n.by}M${n.bx + bh},${bottom}${end}` : `${start}V${bottom}${end}`;
 }
 
 /** An SVG text element. */

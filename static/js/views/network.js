@@ -2,17 +2,21 @@
  * The network view: input features, hidden layers and outputs as neurons, each with its small map over the
  * input plane; weights as edges; the traced example's values; the current phase highlighted.
  *
- * Built once per architecture and panel size (SVG + one canvas for the maps); every frame only changes
- * attributes and repaints the maps. Clicking a neuron selects it, clicking an edge or a bias badge selects
- * it and opens a small editor (Enter sends set_weight / set_bias); hovering a neuron sets `hoverNeuron`.
+ * Two stacked layers: a canvas with the edges, over them the neurons' maps, then the colours of the neurons'
+ * dots and bias badges (redrawn only when any of those changed: network-edge-painter.js, network-maps.js,
+ * network-paint.js), and an SVG built once per architecture and panel size with the outlines of the neurons,
+ * the texts and the selected/hovered edge, of which a frame changes only classes and texts. Clicks and
+ * hovering: network-pointer.js.
  */
 
-import { fmt } from "../format.js";
-import { layoutNetwork, nearestEdge, edgeEnds } from "./network-layout.js";
+import { layoutNetwork, edgeEnds } from "./network-layout.js";
 import { buildDiagram } from "./network-svg.js";
 import { createMapPainter } from "./network-maps.js";
-import { paintDiagram, setAttr } from "./network-paint.js";
-import { createEditor, paramName } from "./network-edit.js";
+import { createEdgePainter } from "./network-edge-painter.js";
+import { thinEdges } from "./network-edges.js";
+import { drawNodes, nodeFills, overlayFor, paintDiagram, setAttr } from "./network-paint.js";
+import { createEditor } from "./network-edit.js";
+import { attachPointer } from "./network-pointer.js";
 import {
   currentParameters,
   currentRecords,
@@ -23,8 +27,8 @@ import {
   sizesOf,
 } from "./network-values.js";
 
-/** How close (px) a click must be to an edge to pick it. */
-const EDGE_TOLERANCE = 6;
+/** While playing, the numbers beside the neurons are rewritten at most this often (ms). */
+const TEXT_INTERVAL_MS = 250;
 
 /**
  * Mount the network view into `root` (#network-view).
@@ -44,7 +48,7 @@ export function mount(root, store) {
   const stage = document.createElement("div");
   stage.className = "nv-stage";
   const canvas = document.createElement("canvas");
-  canvas.className = "nv-maps";
+  canvas.className = "nv-canvas";
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   svg.setAttribute("class", "nv-svg");
   svg.setAttribute("role", "img");
@@ -56,12 +60,19 @@ export function mount(root, store) {
   root.append(legend, stage);
 
   const painter = createMapPainter();
+  const edges = createEdgePainter(() => composite());
   const editor = createEditor(stage);
   let layout = null;
   let refs = null;
   let builtKey = "";
   let size = { w: 0, h: 0 };
   let model = null;
+  /** The layout the canvas was last drawn for. */
+  let composited = null;
+  /** The neurons' colours on the canvas (nodeFills). */
+  let fills = null;
+  /** When the numbers beside the neurons were last written. */
+  let textsAt = -Infinity;
 
   function featureLabels(state, n0) {
     const labels = state.session?.data?.feature_labels;
@@ -88,18 +99,25 @@ export function mount(root, store) {
       refs = buildDiagram(svg, layout, labels);
       builtKey = key;
       editor.close();
-      painter.paint(canvas, layout, state.maps);
+      canvas.style.width = `${layout.width}px`;
+      canvas.style.height = `${layout.height}px`;
+      root.classList.toggle("thin-edges", thinEdges(layout));
     }
+    const rebuilt = layout !== composited;
     const idx = indexRecords(currentRecords(state, L));
     const acts = exampleActivations(state, idx, L);
     const sampled = acts.exact ? null : sampledActivations(state, sizes);
     const phase = phaseOf(idx, L);
-    if (phase.layer !== null && phase.kind !== "idle") root.dataset.activeLayer = String(phase.layer);
-    else delete root.dataset.activeLayer;
-    if (phase.kind !== "idle") root.dataset.activePhase = phase.kind;
-    else delete root.dataset.activePhase;
+    setData("activeLayer", phase.layer !== null && phase.kind !== "idle" ? String(phase.layer) : null);
+    setData("activePhase", phase.kind !== "idle" ? phase.kind : null);
+    const now = performance.now();
+    // While playing, the numbers beside the neurons change at most every TEXT_INTERVAL_MS (readable, cheap).
+    const textsDue = !state.playing || now - textsAt >= TEXT_INTERVAL_MS;
+    if (textsDue) textsAt = now;
     model = {
       L,
+      sizes,
+      textsDue,
       weights: params.weights,
       biases: params.biases,
       phase,
@@ -110,11 +128,39 @@ export function mount(root, store) {
       selection: state.selection,
       hover: state.hoverNeuron,
       trainBiases: state.session?.config?.train_biases !== false,
+      playing: Boolean(state.playing),
     };
+    model.overlay = overlayFor(model);
+    const edgesChanged = edges.update(layout, model);
+    const mapsChanged = painter.update(layout, state.maps);
+    const newFills = nodeFills(model);
+    const fillsChanged = newFills.key !== fills?.key;
+    fills = newFills;
+    if (rebuilt || edgesChanged || mapsChanged || fillsChanged) composite();
     paintDiagram(refs, layout, model);
     setLegendText(".nv-key-g-name", model.overlay?.name ?? "∂L/∂W");
     setLegendText(".nv-key-a-name", model.approx ? "dot: activation a (read off its map while playing)" : "dot: activation a");
     paintSelectedEdge();
+    if (textsDue) pointer.refresh();
+  }
+
+  /** The visible canvas: the edges, the maps over them, then the neurons' dots and bias badges. */
+  function composite() {
+    if (!layout) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.round(layout.width * dpr);
+    const h = Math.round(layout.height * dpr);
+    if (canvas.width !== w || canvas.height !== h) {
+      canvas.width = w;
+      canvas.height = h;
+    }
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, layout.width, layout.height);
+    edges.draw(ctx);
+    painter.draw(ctx, layout);
+    if (fills) drawNodes(ctx, layout, fills);
+    composited = layout;
   }
 
   function setLegendText(selector, text) {
@@ -122,108 +168,38 @@ export function mount(root, store) {
     if (el.textContent !== text) el.textContent = text;
   }
 
+  /** Set (null: remove) a data-* attribute of the root only when it differs. */
+  function setData(key, value) {
+    if (value === null) {
+      if (key in root.dataset) delete root.dataset[key];
+    } else if (root.dataset[key] !== value) root.dataset[key] = value;
+  }
+
   /** The selected weight's edge: a highlight line and its value. */
   function paintSelectedEdge() {
     const sel = store.get().selection;
-    const ok = sel && sel.kind === "weight" && refs?.edges[sel.layer]?.[sel.row]?.[sel.col];
+    const sizes = layout.sizes;
+    const ok =
+      sel?.kind === "weight" && sel.layer >= 1 && sel.layer < sizes.length && sel.row < sizes[sel.layer] && sel.col < sizes[sel.layer - 1];
     setAttr(refs.selEdge, "display", ok ? "inline" : "none");
     if (!ok) return;
     const e = edgeEnds(layout, sel.layer, sel.row, sel.col);
     for (const k of ["x1", "y1", "x2", "y2"]) setAttr(refs.selEdge, k, String(e[k]));
   }
 
-  function showEdgeLabel(edge) {
-    const label = refs.edgeLabel;
-    if (!edge) {
-      setAttr(label, "display", "none");
-      setAttr(refs.hoverEdge, "display", "none");
-      return;
-    }
-    const e = edgeEnds(layout, edge.layer, edge.row, edge.col);
-    for (const k of ["x1", "y1", "x2", "y2"]) setAttr(refs.hoverEdge, k, String(e[k]));
-    setAttr(refs.hoverEdge, "display", "inline");
-    const w = model.weights[edge.layer - 1][edge.row][edge.col];
-    let text = `${paramName("weight", edge.layer, edge.row, edge.col)} = ${fmt(w)}`;
-    const m = model.overlay?.mats?.[edge.layer];
-    if (m) text += `   ${model.overlay.name} = ${fmt(m[edge.row][edge.col])}`;
-    label.textContent = text;
-    setAttr(label, "x", String((e.x1 + e.x2) / 2));
-    setAttr(label, "y", String((e.y1 + e.y2) / 2 - 6));
-    setAttr(label, "display", "inline");
-  }
+  const pointer = attachPointer(svg, store, editor, () => ({ layout, model, refs }));
 
-  function pointerPos(ev) {
-    const rect = svg.getBoundingClientRect();
-    return { x: ev.clientX - rect.left, y: ev.clientY - rect.top };
-  }
-
-  svg.addEventListener("click", (ev) => {
-    if (!layout) return;
-    const biasEl = ev.target.closest?.(".nv-bias");
-    if (biasEl) {
-      const layer = Number(biasEl.dataset.layer);
-      const row = Number(biasEl.dataset.row);
-      store.set({ selection: { kind: "bias", layer, row } });
-      const n = layout.nodes[layer][row];
-      editor.open({ kind: "bias", layer, row }, model.biases[layer - 1][row], n.x - 10, n.y + layout.s + 4);
-      return;
-    }
-    const nodeEl = ev.target.closest?.(".nv-node");
-    if (nodeEl) {
-      editor.close();
-      store.set({ selection: { kind: "neuron", layer: Number(nodeEl.dataset.layer), row: Number(nodeEl.dataset.row) } });
-      return;
-    }
-    const p = pointerPos(ev);
-    const edge = nearestEdge(layout, p.x, p.y, EDGE_TOLERANCE);
-    if (!edge) {
-      editor.close();
-      return;
-    }
-    store.set({ selection: { kind: "weight", layer: edge.layer, row: edge.row, col: edge.col } });
-    const e = edgeEnds(layout, edge.layer, edge.row, edge.col);
-    editor.open({ kind: "weight", ...edge }, model.weights[edge.layer - 1][edge.row][edge.col], (e.x1 + e.x2) / 2 - 40, (e.y1 + e.y2) / 2 + 6);
-  });
-
-  let hoverFrame = 0;
-  let lastMove = null;
-  svg.addEventListener("pointermove", (ev) => {
-    lastMove = ev;
-    if (hoverFrame) return;
-    hoverFrame = requestAnimationFrame(() => {
-      hoverFrame = 0;
-      if (!layout || !lastMove) return;
-      const nodeEl = lastMove.target.closest?.(".nv-node");
-      const cur = store.get().hoverNeuron;
-      if (nodeEl) {
-        const hn = { layer: Number(nodeEl.dataset.layer), neuron: Number(nodeEl.dataset.row) };
-        if (!cur || cur.layer !== hn.layer || cur.neuron !== hn.neuron) store.set({ hoverNeuron: hn });
-        showEdgeLabel(null);
-        return;
-      }
-      if (cur) store.set({ hoverNeuron: null });
-      const p = pointerPos(lastMove);
-      showEdgeLabel(nearestEdge(layout, p.x, p.y, EDGE_TOLERANCE));
-    });
-  });
-  svg.addEventListener("pointerleave", () => {
-    lastMove = null;
-    if (refs) showEdgeLabel(null);
-    if (store.get().hoverNeuron) store.set({ hoverNeuron: null });
-  });
-
-  const observer = new ResizeObserver(() => {
-    const w = Math.floor(stage.clientWidth);
-    const h = Math.floor(stage.clientHeight);
+  const observer = new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1].contentRect;
+    const w = Math.floor(box.width);
+    const h = Math.floor(box.height);
     if (w === size.w && h === size.h) return;
     size = { w, h };
     render(store.get());
   });
   observer.observe(stage);
 
-  store.subscribe(["session", "frame", "records", "phase", "selection", "example", "ui", "hoverNeuron"], render);
-  store.subscribe(["maps"], (state) => {
-    if (layout) painter.paint(canvas, layout, state.maps);
-  });
+  const keys = ["session", "frame", "maps", "records", "phase", "selection", "example", "ui", "hoverNeuron", "playing"];
+  store.subscribe(keys, render);
   render(store.get());
 }
