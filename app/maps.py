@@ -97,7 +97,7 @@ class MapEncoder:
             output_map = self.output_head
         else:
             output_map = b"".join((self.output_head, los[n], b',"hi":', his[n], self.output_tail))
-        return EncodedMaps(memoryview(self.buffer.data), b"[" + maps + b"]", output_map)
+        return EncodedMaps(self.buffer.data, b"[" + maps + b"]", output_map)
 
     def _output(self, grids: Grids) -> tuple[float, float] | None:
         """Quantise the output map into its part of the buffer; lo and hi of a single-unit map (None for

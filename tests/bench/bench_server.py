@@ -12,7 +12,9 @@ default network (circle, 500 points, [4, 2] tanh, batch 10), one iteration per f
 3. 30 sessions playing at 20 frames/s each at once: every client's received frames/s, and the latency from
    the server's timestamp `t` (ms) to the client's receipt, p50 and p99 over all frames.
 
-The machine's load average is printed too: on a 2-core machine other processes change every figure.
+The server's CPU time per delivered frame is printed for both socket runs (it moves less with other load
+than the rates do), and the machine's load average too: on a 2-core machine other processes change every
+figure.
 The last line printed is the figures as one JSON object.
 """
 
@@ -98,11 +100,14 @@ async def _frames(ws: ClientConnection, seconds: float) -> list[tuple[float, dic
 
 
 async def _single(server: LiveServer) -> dict[str, float]:
-    """One session, uncapped: frames produced and received per second, bytes per frame."""
+    """One session, uncapped: frames produced and received per second, bytes per frame, and the server's CPU
+    time per frame (training iterations whose frame was skipped included)."""
     ws = await _socket(server, _session(server))
     await ws.send(json.dumps({"type": "play", "speed": 1, "fps": float(UNCAPPED_FPS)}))
     await _frames(ws, WARMUP_SECONDS)
+    server_cpu = _cpu_seconds(server.process.pid)
     frames = await _frames(ws, SINGLE_SECONDS)
+    server_cpu = _cpu_seconds(server.process.pid) - server_cpu
     await ws.close()
     first, last = frames[0], frames[-1]
     elapsed = (last[0] - first[0]) / 1000.0
@@ -110,6 +115,7 @@ async def _single(server: LiveServer) -> dict[str, float]:
         "single_fps_produced": (last[1]["seq"] - first[1]["seq"]) / elapsed,
         "single_fps_received": (len(frames) - 1) / elapsed,
         "single_steps_per_s": (last[1]["step"] - first[1]["step"]) / elapsed,
+        "single_server_ms_per_frame": 1000.0 * server_cpu / len(frames),
         "frame_bytes": statistics.median(size for _, _, size in frames),
     }
 
@@ -142,7 +148,9 @@ async def _fleet(server: LiveServer) -> dict[str, float]:
         await ws.close()
     rates = [len(frames) / FLEET_SECONDS for frames in results]
     latencies = sorted(received - header["t"] for frames in results for received, header, _ in frames)
+    delivered = max(1, len(latencies))
     return {
+        "fleet_server_ms_per_frame": 1000.0 * server_cpu * FLEET_SECONDS / delivered,
         "fleet_min_fps": min(rates),
         "fleet_mean_fps": statistics.fmean(rates),
         "fleet_p50_ms": latencies[len(latencies) // 2],
@@ -177,6 +185,7 @@ def main() -> int:
         ("frames/s one session can produce, in-process", figures["single_fps_in_process"], single),
         ("frames/s one session over the socket, uncapped", figures["single_fps_produced"], single),
         ("  training iterations/s meanwhile", figures["single_steps_per_s"], ""),
+        ("  server CPU per frame (ms)", figures["single_server_ms_per_frame"], ""),
         ("bytes per full frame", figures["frame_bytes"], f"<= {TARGETS['frame_bytes']}"),
         (f"{FLEET_SESSIONS} sessions at {FLEET_FPS:g} fps: slowest client fps", figures["fleet_min_fps"],
          f">= {fleet_floor:g}"),
@@ -184,10 +193,11 @@ def main() -> int:
         ("  frame latency p50 (ms)", figures["fleet_p50_ms"], ""),
         ("  frame latency p99 (ms)", figures["fleet_p99_ms"], f"<= {TARGETS['fleet_p99_ms']:g}"),
         ("  server CPU meanwhile (cores)", figures["fleet_server_cores"], ""),
+        ("  server CPU per delivered frame (ms)", figures["fleet_server_ms_per_frame"], ""),
         ("  client CPU meanwhile (cores)", figures["fleet_client_cores"], ""),
     ]  # fmt: skip
     for label, value, target in rows:
-        print(f"{label:<52} {value:>10.1f}  {target}")
+        print(f"{label:<52} {value:>10.2f}  {target}")
     figures["load_average_end"] = os.getloadavg()[0]
     print(
         f"load average (1 min) at the start: {load:.2f}, at the end: {figures['load_average_end']:.2f}, "

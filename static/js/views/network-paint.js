@@ -90,9 +90,7 @@ export function drawNodes(ctx, layout, fills) {
       ctx.fill();
       if (l > 0) {
         ctx.fillStyle = fills.biases[l][j];
-        ctx.beginPath();
-        ctx.roundRect(n.bx, n.by, bh, bh, 1.5);
-        ctx.fill();
+        ctx.fillRect(n.bx, n.by, bh, bh);
       }
     });
   });

@@ -116,7 +116,7 @@ function buildNode(parent, layout, n, l, j, featureLabel) {
     const { bh } = layout;
     const { bx, by } = n;
     const bg = svgEl("g", { class: "nv-bias", "data-layer": l, "data-row": j }, g);
-    const box = svgEl("rect", { class: "nv-bias-box", x: bx, y: by, width: bh, height: bh, rx: 1.5 }, bg);
+    const box = svgEl("rect", { class: "nv-bias-box", x: bx, y: by, width: bh, height: bh }, bg);
     const text = textEl(bg, "nv-bias-text", bx - 2, by + bh * 0.8, "", "end");
     text.style.fontSize = `${Math.max(8, font - 2)}px`;
     bias = { g: bg, box, text };

@@ -73,6 +73,8 @@ export function mount(root, store) {
   let fills = null;
   /** When the numbers beside the neurons were last written. */
   let textsAt = -Infinity;
+  /** The panel's colour, the canvas's background. */
+  let background = "#ffffff";
 
   function featureLabels(state, n0) {
     const labels = state.session?.data?.feature_labels;
@@ -102,6 +104,8 @@ export function mount(root, store) {
       canvas.style.width = `${layout.width}px`;
       canvas.style.height = `${layout.height}px`;
       root.classList.toggle("thin-edges", thinEdges(layout));
+      const panel = getComputedStyle(root).backgroundColor;
+      background = panel && !/^transparent$|^rgba\(.*,\s*0\)$/.test(panel) ? panel : "#ffffff";
     }
     const rebuilt = layout !== composited;
     const idx = indexRecords(currentRecords(state, L));
@@ -154,9 +158,11 @@ export function mount(root, store) {
       canvas.width = w;
       canvas.height = h;
     }
-    const ctx = canvas.getContext("2d");
+    // Opaque (the panel's colour under everything): the compositor need not draw or blend what lies below.
+    const ctx = canvas.getContext("2d", { alpha: false });
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, layout.width, layout.height);
+    ctx.fillStyle = background;
+    ctx.fillRect(0, 0, layout.width, layout.height);
     edges.draw(ctx);
     painter.draw(ctx, layout);
     if (fills) drawNodes(ctx, layout, fills);
