@@ -94,8 +94,10 @@ class Stepper:
 
 
 async def step(hub: Hub, session: Session, unit: str, count: int) -> tuple[list[dict[str, Any]], int]:
-    """Advance by `count` units; the newest records (wire-ready) and how many earlier ones were left out."""
+    """Advance by `count` units; the newest records (wire-ready) and how many earlier ones were left out.
+    A playing session is paused first (its play loop stops at its next tick): the step is the user's alone."""
     async with session.lock:
+        session.playing = False
         lab = session.lab
         before = int(lab.cursor["step"])
         stepper = Stepper(hub, session)

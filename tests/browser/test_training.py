@@ -13,6 +13,25 @@ def points(lab) -> int:
     return int(lab.page.locator("#loss-view").get_attribute("data-points") or "0")
 
 
+# Drawn points of the train-loss trace: (markers, whether its line has a path).
+DRAWN = """() => {
+  const trace = document.querySelectorAll('#loss-view .scatterlayer .trace')[0];
+  const line = trace.querySelector('.js-line');
+  const path = line ? line.getAttribute('d') || '' : '';
+  return [trace.querySelectorAll('.point').length, path.length > 2];
+}"""
+
+
+def test_the_step_zero_loss_is_drawn_before_any_training(lab) -> None:
+    lab.open("?new")
+    lab.page.wait_for_function("Number(document.querySelector('#loss-view').dataset.points) === 1")
+    assert lab.page.evaluate(DRAWN) == [1, False]  # a lone point shows as a dot
+    lab.page.keyboard.press("Shift+ArrowRight")
+    lab.page.wait_for_function("Number(document.querySelector('#loss-view').dataset.points) === 2")
+    assert lab.page.evaluate(DRAWN) == [0, True]  # then as a line
+    lab.assert_clean()
+
+
 def test_loss_curve_grows_while_playing(lab) -> None:
     lab.open()
     start = points(lab)

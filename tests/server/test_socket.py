@@ -89,6 +89,23 @@ def test_play_streams_frames_and_pause_stops(client: TestClient) -> None:
         assert state["playing"] is False and state["step"] >= paused["step"]
 
 
+def test_a_step_while_playing_pauses_and_steps_exactly_once(client: TestClient) -> None:
+    sid = new_session(client)
+    with open_socket(client, sid) as ws:
+        settle(ws)
+        ws.send_text(json.dumps({"type": "play", "speed": 2}))
+        receive_until(ws, "frame")
+        ws.send_text(json.dumps({"type": "step", "unit": "phase", "count": 1}))
+        frame = receive_until(ws, "frame")
+        while frame["records"] is None:
+            frame = receive_until(ws, "frame")
+        assert frame["playing"] is False
+        assert [(r["phase"], r["layer"]) for r in frame["records"]] == [("forward", 1)]
+        stepped = client.get(f"/api/sessions/{sid}").json()
+        assert stepped["playing"] is False and stepped["cursor"]["layer"] == 2
+        assert client.get(f"/api/sessions/{sid}").json()["step"] == stepped["step"]  # no tick after the step
+
+
 def test_playing_frames_trace_the_selected_example_at_their_own_parameters(client: TestClient) -> None:
     sid = new_session(client, selected=7)
     with open_socket(client, sid) as ws:

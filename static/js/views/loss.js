@@ -84,9 +84,12 @@ export function mount(root, store) {
   function traces(points, withAccuracy) {
     const pick = (key) => points.map((p) => p[key] ?? null);
     const x = points.map((p) => p.step);
+    // A lone point (step 0, before any training) draws no line: show it as a dot until a second one comes.
+    const mode = points.length === 1 ? "markers" : "lines";
     const line = (name, key, color, dash, axis, width) => ({
       type: "scatter",
-      mode: "lines",
+      mode,
+      marker: { color, size: 6 },
       name,
       x: x.slice(),
       y: pick(key),
@@ -182,6 +185,7 @@ export function mount(root, store) {
       !ready ||
       history !== plottedHistory ||
       history.length < plottedCount ||
+      (plottedCount === 1 && history.length > 1) ||
       isClassification(state) !== classification ||
       (history.length - plottedCount) / stride + Number(root.dataset.points) > MAX_POINTS;
     if (replaced) {
