@@ -12,6 +12,7 @@ import { classColor, divergingColor } from "../palette.js";
 import { drawAxes, drawPoints, plotRect, toCanvas, toPlane } from "./boundary-draw.js";
 import { createHeat } from "./boundary-heat.js";
 import { drawCaption, legendKey, outputScale, regressionScale } from "./boundary-legend.js";
+import { el, fitToScreen, startView } from "./view-frame.js";
 
 /** Extra pixels around a point that still count as a click on it. */
 const HIT_SLACK = 3;
@@ -22,29 +23,19 @@ const HIT_SLACK = 3;
  * @param {{get: Function, set: Function, subscribe: Function}} store
  */
 export function mount(root, store) {
-  root.classList.add("boundary-view");
-  root.replaceChildren();
-  const head = document.createElement("div");
-  head.className = "bv-head";
-  const caption = document.createElement("span");
-  caption.className = "bv-caption";
-  const legend = document.createElement("canvas");
-  legend.className = "bv-legend";
-  const classes = document.createElement("span");
-  classes.className = "bv-classes";
+  startView(root, "boundary-view");
+  const head = el("div", "bv-head");
+  const caption = el("span", "bv-caption");
+  const legend = el("canvas", "bv-legend");
+  const classes = el("span", "bv-classes");
   head.append(caption, legend, classes);
-  const stage = document.createElement("div");
-  stage.className = "bv-stage";
+  const stage = el("div", "bv-stage");
   const heat = createHeat();
-  const top = document.createElement("canvas");
-  top.className = "bv-points";
-  const note = document.createElement("p");
-  note.className = "bv-note";
+  const top = el("canvas", "bv-points");
+  const note = el("p", "bv-note");
   note.hidden = true;
   stage.append(heat.canvas, top, note);
-  const hint = document.createElement("p");
-  hint.className = "bv-hint";
-  hint.textContent = "Click a point to trace it · click empty space to add one · right-click (or Alt-click) a point to remove it";
+  const hint = el("p", "bv-hint", "Click a point to trace it · click empty space to add one · right-click (or Alt-click) a point to remove it");
   root.append(head, stage, hint);
 
   let size = { w: 0, h: 0 };
@@ -58,13 +49,7 @@ export function mount(root, store) {
   }
 
   function fitCanvas(canvas) {
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.round(size.w * dpr);
-    const h = Math.round(size.h * dpr);
-    if (canvas.width !== w || canvas.height !== h) {
-      canvas.width = w;
-      canvas.height = h;
-    }
+    const dpr = fitToScreen(canvas, size.w, size.h);
     const ctx = canvas.getContext("2d");
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     return ctx;

@@ -11,6 +11,7 @@
 
 import { fmt } from "../format.js";
 import { marksLayout } from "./loss-marks.js";
+import { el, startView } from "./view-frame.js";
 
 /** At most one plotly update per this many milliseconds (while playing: PLAYING_INTERVAL_MS)... */
 const MIN_INTERVAL_MS = 250;
@@ -31,29 +32,22 @@ const COLORS = { train: "rgb(5, 113, 176)", test: "rgb(230, 97, 1)" };
  * @param {{get: Function, set: Function, subscribe: Function}} store
  */
 export function mount(root, store) {
-  root.classList.add("loss-view");
-  root.replaceChildren();
-  const head = document.createElement("div");
-  head.className = "lv-head";
-  const title = document.createElement("span");
-  title.className = "lv-title";
-  title.textContent = "Loss";
-  const latest = document.createElement("span");
-  latest.className = "lv-latest";
+  startView(root, "loss-view");
+  const head = el("div", "lv-head");
+  const title = el("span", "lv-title", "Loss");
+  const latest = el("span", "lv-latest");
   const logBtn = document.createElement("button");
   logBtn.type = "button";
   logBtn.className = "lv-log";
   logBtn.textContent = "log y";
   logBtn.setAttribute("aria-pressed", "false");
   logBtn.title = "Logarithmic loss axis";
-  const key = document.createElement("span");
-  key.className = "lv-key";
+  const key = el("span", "lv-key");
   key.innerHTML =
     '<span><i class="train"></i>train</span><span><i class="test"></i>test</span>' +
     '<span class="acc"><i class="dot"></i>accuracy (right axis)</span>';
   head.append(title, key, latest, logBtn);
-  const plot = document.createElement("div");
-  plot.className = "lv-plot";
+  const plot = el("div", "lv-plot");
   root.append(head, plot);
   root.dataset.points = "0";
   root.dataset.marks = "0";

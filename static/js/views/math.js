@@ -13,50 +13,11 @@ import { forwardNeuron, inputNeuron, lossEquations } from "./math-forward.js";
 import { layerMatrices } from "./math-matrices.js";
 import { LOSS_TEXT, activationOf, eq, esc, gName, note, num, sym } from "./math-terms.js";
 import { updateEquations } from "./math-update.js";
+import { currentRecords, indexRecords, phaseOf, sizesOf } from "./network-values.js";
+import { el, startView } from "./view-frame.js";
 
 /** While playing, at most one re-render per this many milliseconds. */
 const IDLE_INTERVAL_MS = 500;
-
-/** Layer sizes from the weights: [n_0, ..., n_L]. */
-function sizesOf(weights) {
-  if (!Array.isArray(weights) || weights.length === 0) return null;
-  return [weights[0][0]?.length ?? 0, ...weights.map((w) => w.length)];
-}
-
-/** Position of a phase in its iteration: forward l → l−1, loss → L, backward l → 2L−l+1, update → 2L+1. */
-function phaseIndex(p, L) {
-  if (p.phase === "forward") return p.layer - 1;
-  if (p.phase === "loss") return L;
-  if (p.phase === "backward") return 2 * L - p.layer + 1;
-  return 2 * L + 1;
-}
-
-/**
- * The records of the iteration in progress, or [] when the session's cursor shows they no longer are (an
- * edited weight, a new data point or a reset restarts the iteration without sending new records).
- */
-function currentRecords(state, L) {
-  const recs = state.records ?? [];
-  const cursor = state.frame?.cursor ?? state.session?.cursor;
-  if (recs.length === 0 || !cursor) return recs;
-  const last = recs[recs.length - 1];
-  const next = phaseIndex(cursor, L);
-  if (last.phase === "update") return cursor.step === last.step + 1 && next === 0 ? recs : [];
-  return cursor.step === last.step && next === phaseIndex(last, L) + 1 ? recs : [];
-}
-
-/** This iteration's records by phase and layer. */
-function indexRecords(records) {
-  const idx = { forward: [], backward: [], loss: null, update: null, last: null };
-  for (const r of records ?? []) {
-    if (r.phase === "forward") idx.forward[r.layer] = r;
-    else if (r.phase === "backward") idx.backward[r.layer] = r;
-    else if (r.phase === "loss") idx.loss = r;
-    else if (r.phase === "update") idx.update = r;
-    idx.last = r;
-  }
-  return idx;
-}
 
 /** The newest parameters: the frame's when their shapes match the session's. */
 function parameters(state) {
@@ -99,10 +60,8 @@ function focusName(sel, L, labels) {
  * @param {{get: Function, set: Function, subscribe: Function}} store
  */
 export function mount(root, store) {
-  root.classList.add("math-view");
-  root.replaceChildren();
-  const body = document.createElement("div");
-  body.className = "mv-body";
+  startView(root, "math-view");
+  const body = el("div", "mv-body");
   root.append(body);
   let timer = null;
   let last = 0;
@@ -129,12 +88,7 @@ export function mount(root, store) {
     const L = sizes.length - 1;
     const config = state.session?.config ?? {};
     const idx = indexRecords(currentRecords(state, L));
-    const lastRec = idx.last;
-    const phase = !lastRec
-      ? { kind: "idle", layer: null }
-      : lastRec.phase === "loss"
-        ? { kind: "loss", layer: L }
-        : { kind: lastRec.phase, layer: lastRec.layer };
+    const phase = phaseOf(idx, L);
     const labels = state.session?.data?.feature_labels ?? [];
     const ctx = {
       L,

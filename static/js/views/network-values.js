@@ -2,6 +2,7 @@
  * What the network diagram shows for the current state: parameters, the traced example's values per layer
  * (a, z, δ), the batch gradients and the update's changes, and where the iteration is.
  * Reads only the store's state; every number comes from the server's records and frames.
+ * The formula panel (math.js) reads the iteration's records and phase through the same functions.
  */
 
 /** Layer sizes [n_0, ..., n_L] from a weights list (W^l has n_l rows of n_(l−1) numbers). */

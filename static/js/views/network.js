@@ -26,6 +26,7 @@ import {
   sampledActivations,
   sizesOf,
 } from "./network-values.js";
+import { el, fitToScreen, startView } from "./view-frame.js";
 
 /** While playing, the numbers beside the neurons are rewritten at most this often (ms). */
 const TEXT_INTERVAL_MS = 250;
@@ -36,26 +37,20 @@ const TEXT_INTERVAL_MS = 250;
  * @param {{get: Function, set: Function, subscribe: Function}} store
  */
 export function mount(root, store) {
-  root.classList.add("network-view");
-  root.replaceChildren();
-  const legend = document.createElement("div");
-  legend.className = "nv-legend";
+  startView(root, "network-view");
+  const legend = el("div", "nv-legend");
   legend.innerHTML =
     '<span class="nv-key nv-key-w"><i class="neg"></i><i class="pos"></i>weight W (−/+), width |W|</span>' +
     '<span class="nv-key nv-key-g"><i class="neg"></i><i class="pos"></i><span class="nv-key-g-name">∂L/∂W</span> (−/+)</span>' +
     '<span class="nv-key nv-key-a"><i></i><span class="nv-key-a-name">dot: activation a</span></span>' +
     '<span class="nv-key nv-key-b"><i></i>b: bias</span>';
-  const stage = document.createElement("div");
-  stage.className = "nv-stage";
-  const canvas = document.createElement("canvas");
-  canvas.className = "nv-canvas";
+  const stage = el("div", "nv-stage");
+  const canvas = el("canvas", "nv-canvas");
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   svg.setAttribute("class", "nv-svg");
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", "network diagram");
-  const empty = document.createElement("p");
-  empty.className = "nv-empty";
-  empty.textContent = "Waiting for the network…";
+  const empty = el("p", "nv-empty", "Waiting for the network…");
   stage.append(canvas, svg, empty);
   root.append(legend, stage);
 
@@ -151,13 +146,7 @@ export function mount(root, store) {
   /** The visible canvas: the edges, the maps over them, then the neurons' dots and bias badges. */
   function composite() {
     if (!layout) return;
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.round(layout.width * dpr);
-    const h = Math.round(layout.height * dpr);
-    if (canvas.width !== w || canvas.height !== h) {
-      canvas.width = w;
-      canvas.height = h;
-    }
+    const dpr = fitToScreen(canvas, layout.width, layout.height);
     // Opaque (the panel's colour under everything): the compositor need not draw or blend what lies below.
     const ctx = canvas.getContext("2d", { alpha: false });
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -170,8 +159,8 @@ export function mount(root, store) {
   }
 
   function setLegendText(selector, text) {
-    const el = legend.querySelector(selector);
-    if (el.textContent !== text) el.textContent = text;
+    const key = legend.querySelector(selector);
+    if (key.textContent !== text) key.textContent = text;
   }
 
   /** Set (null: remove) a data-* attribute of the root only when it differs. */

@@ -1,0 +1,40 @@
+/**
+ * What the views' frames share: the mount's start (the root marked with the view's class and emptied), the
+ * elements of a frame (a head, a stage, notes: each a tag with one class and perhaps a text), and canvases
+ * sized to the screen's pixel ratio.
+ */
+
+/** Ready `root` for a view: add `viewClass` (e.g. "loss-view") and remove whatever it held. */
+export function startView(root, viewClass) {
+  root.classList.add(viewClass);
+  root.replaceChildren();
+}
+
+/**
+ * A new element.
+ * @param {string} tag
+ * @param {string} className
+ * @param {string} [text] its text content, when given
+ * @returns {HTMLElement}
+ */
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * Size `canvas`'s pixels for w × h CSS px at the screen's pixel ratio (only when they differ: resizing clears
+ * it) and return that ratio, for the drawing transform.
+ */
+export function fitToScreen(canvas, w, h) {
+  const dpr = window.devicePixelRatio || 1;
+  const pw = Math.round(w * dpr);
+  const ph = Math.round(h * dpr);
+  if (canvas.width !== pw || canvas.height !== ph) {
+    canvas.width = pw;
+    canvas.height = ph;
+  }
+  return dpr;
+}
