@@ -93,51 +93,62 @@ def _out_of_range(value: float, lo: float, hi: float) -> PydanticCustomError:
 
 
 @dataclass(frozen=True)
-class Within:
-    """A closed range [lo, hi] for an int or float field."""
+class _Bound:
+    """A range [lo, hi] for an int or float field, hi told by the subclass; documented as minimum/maximum."""
 
     lo: float
-    hi: float
 
-    def check(self, value: float) -> float:
+    def documented_hi(self) -> float:
+        """The upper bound the OpenAPI schema states."""
+        raise NotImplementedError
+
+    def within(self, value: float, hi: float) -> float:
         """The value itself when lo <= value <= hi."""
-        if not self.lo <= value <= self.hi:
-            raise _out_of_range(value, self.lo, self.hi)
+        if not self.lo <= value <= hi:
+            raise _out_of_range(value, self.lo, hi)
         return value
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        return core_schema.no_info_after_validator_function(self.check, handler(source))
 
     def __get_pydantic_json_schema__(
         self, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
-        json_schema.update(minimum=self.lo, maximum=self.hi)
+        json_schema.update(minimum=self.lo, maximum=self.documented_hi())
         return json_schema
 
 
 @dataclass(frozen=True)
-class WithinSetting:
+class Within(_Bound):
+    """A closed range [lo, hi] for an int or float field."""
+
+    hi: float
+
+    def check(self, value: float) -> float:
+        """The value itself when lo <= value <= hi."""
+        return self.within(value, self.hi)
+
+    def documented_hi(self) -> float:
+        return self.hi
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+
+@dataclass(frozen=True)
+class WithinSetting(_Bound):
     """A range [lo, Settings.<name>]: the upper bound comes from the Settings in the validation context."""
 
-    lo: float
     name: str
 
     def check(self, value: float, info: ValidationInfo) -> float:
         """The value itself when lo <= value <= Settings.<name> (the context's, else the default's)."""
         context = info.context if isinstance(info.context, dict) else {}
         settings = context.get("settings", DEFAULT_SETTINGS)
-        hi = getattr(settings, self.name)
-        if not self.lo <= value <= hi:
-            raise _out_of_range(value, self.lo, hi)
+        return self.within(value, getattr(settings, self.name))
+
+    def documented_hi(self) -> float:
+        """The default Settings' value: what a server started without overrides allows."""
+        value: float = getattr(DEFAULT_SETTINGS, self.name)
         return value
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         return core_schema.with_info_after_validator_function(self.check, handler(source))
-
-    def __get_pydantic_json_schema__(
-        self, schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        json_schema = handler(schema)
-        json_schema.update(minimum=self.lo, maximum=getattr(DEFAULT_SETTINGS, self.name))
-        return json_schema
