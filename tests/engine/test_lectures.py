@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -78,7 +79,8 @@ LABELS = [[1], [0], [1], [0]]
 W, B = [[0.3, -0.2]], [0.1]
 
 
-def logistic_regression(learning_rate: float = 0.1) -> Lab:
+def logistic_lab(**options: Any) -> Lab:
+    """Lecture 000's network (sigmoid output, cross-entropy, its W and b) with `options` for the rest."""
     return Lab(
         LabConfig(
             dataset=CustomData(inputs=INPUTS, targets=LABELS),
@@ -87,11 +89,14 @@ def logistic_regression(learning_rate: float = 0.1) -> Lab:
             loss="bce",
             weights=[W],
             biases=[B],
-            batch_size=4,  # the whole training set: lecture 000's vectorised version
-            shuffle=False,
-            learning_rate=learning_rate,
+            **options,
         )
     )
+
+
+def logistic_regression(learning_rate: float = 0.1) -> Lab:
+    # batch_size 4: the whole training set, lecture 000's vectorised version
+    return logistic_lab(batch_size=4, shuffle=False, learning_rate=learning_rate)
 
 
 def test_lecture_000_logistic_regression_gradients() -> None:
@@ -121,18 +126,7 @@ def test_lecture_000_logistic_regression_gradients() -> None:
 
 
 def test_lecture_003_weight_decay_gradient_is_lambda_w() -> None:
-    lab = Lab(
-        LabConfig(
-            dataset=CustomData(inputs=INPUTS, targets=LABELS),
-            hidden_layers=[],
-            output_activation="sigmoid",
-            loss="bce",
-            weights=[W],
-            biases=[B],
-            regularization="l2",
-            regularization_rate=0.5,
-        )
-    )
+    lab = logistic_lab(regularization="l2", regularization_rate=0.5)
     records = lab.step_iteration()
     loss, backward = records[1], records[2]
     np.testing.assert_allclose(backward["grad_weights_reg"], 0.5 * np.array(W), rtol=1e-15)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -87,6 +88,38 @@ def still_works(ws: Any) -> None:
     """The socket still answers: a sync gets the state back."""
     ws.send_text(json.dumps({"type": "sync"}))
     SessionState.model_validate({k: v for k, v in receive_until(ws, "state").items() if k != "type"})
+
+
+def play(ws: Any, speed: int) -> None:
+    """Start playing at `speed` steps a tick."""
+    ws.send_text(json.dumps({"type": "play", "speed": speed}))
+
+
+@contextmanager
+def playing(client: TestClient, speed: int) -> Iterator[tuple[str, Any]]:
+    """(session id, socket) of a new session whose socket is settled and plays at `speed`, its first frame
+    read; the socket closes at the end of the block."""
+    sid = new_session(client)
+    with open_socket(client, sid) as ws:
+        settle(ws)
+        play(ws, speed)
+        receive_until(ws, "frame")
+        yield sid, ws
+
+
+def diverging(learning_rate: float) -> dict[str, Any]:
+    """A session config that diverges within a few epochs at a large learning rate: deep, linear, He
+    initialised, one example a batch."""
+    return {
+        "learning_rate": learning_rate,
+        "activation": "linear",
+        "output_activation": "linear",
+        "loss": "sse",
+        "dataset": "plane",
+        "hidden_layers": [16, 16, 16],
+        "init": "he",
+        "batch_size": 1,
+    }
 
 
 def create(client: TestClient, **config: Any) -> dict[str, Any]:

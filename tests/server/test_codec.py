@@ -28,6 +28,15 @@ from app.codec import (
 finite64 = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
 
+def float32_grids(rows: int, columns: int, bound: float = 1e6) -> st.SearchStrategy[np.ndarray]:
+    """Float32 arrays of 1..rows × 1..columns values in [−bound, bound]."""
+    return hnp.arrays(
+        np.float32,
+        st.tuples(st.integers(1, rows), st.integers(1, columns)),
+        elements=st.floats(-bound, bound, width=32),
+    )
+
+
 @given(hnp.arrays(np.float64, hnp.array_shapes(max_dims=3, max_side=5), elements=finite64))
 def test_float64_arrays_survive_json_bit_for_bit(array: np.ndarray) -> None:
     back = np.array(json.loads(dumps(to_wire(array))), dtype=np.float64).reshape(array.shape)
@@ -59,13 +68,7 @@ def test_nested_structures_convert_types() -> None:
         to_wire(object())
 
 
-@given(
-    hnp.arrays(
-        np.float32,
-        st.tuples(st.integers(1, 12), st.integers(1, 12)),
-        elements=st.floats(-1e6, 1e6, width=32),
-    )
-)
+@given(float32_grids(12, 12))
 def test_quantised_maps_are_within_half_a_level(grid: np.ndarray) -> None:
     q = quantise(grid)
     assert len(q.data) == grid.size
@@ -112,13 +115,7 @@ def test_unpack_rejects_truncated_frames() -> None:
         unpack_frame((100).to_bytes(4, "little") + b"{}")
 
 
-@given(
-    hnp.arrays(
-        np.float32,
-        st.tuples(st.integers(1, 6), st.integers(1, 50)),
-        elements=st.floats(-999999995904.0, 999999995904.0, width=32),
-    )
-)
+@given(float32_grids(6, 50, bound=999999995904.0))
 def test_rows_quantise_each_over_its_own_range(rows: np.ndarray) -> None:
     data, lows, highs = quantise_rows(rows)
     assert len(data) == rows.size
@@ -155,13 +152,7 @@ def test_frame_json_refuses_non_finite_numbers(bad: float) -> None:
 
 
 @settings(deadline=None)
-@given(
-    hnp.arrays(
-        np.float32,
-        st.tuples(st.integers(1, 4), st.integers(1, 40)),
-        elements=st.floats(-1e6, 1e6, width=32),
-    )
-)
+@given(float32_grids(4, 40))
 def test_quantise_into_fills_the_given_buffer_and_leaves_the_values_alone(rows: np.ndarray) -> None:
     original = rows.copy()
     out = np.full(rows.shape, 7, dtype=np.uint8)

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import LIMITS, Settings
-from tests.server.helpers import create
+from tests.server.helpers import create, diverging
 
 
 def test_step_count_beyond_this_servers_limit(client: TestClient, settings: Settings) -> None:
@@ -99,17 +99,7 @@ def test_malformed_json_is_a_422(client: TestClient) -> None:
 
 
 def test_divergence_answers_409_and_keeps_the_last_finite_state(client: TestClient) -> None:
-    sid = create(
-        client,
-        learning_rate=LIMITS.learning_rate_max,
-        activation="linear",
-        output_activation="linear",
-        loss="sse",
-        dataset="plane",
-        hidden_layers=[16, 16, 16],
-        init="he",
-        batch_size=1,
-    )["id"]
+    sid = create(client, **diverging(LIMITS.learning_rate_max))["id"]
     response = None
     for _ in range(50):
         response = client.post(f"/api/sessions/{sid}/step", json={"unit": "epoch", "count": 1})

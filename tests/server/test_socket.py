@@ -17,6 +17,8 @@ from tests.server.helpers import (
     map_values,
     new_session,
     open_socket,
+    play,
+    playing,
     receive,
     receive_until,
     settle,
@@ -75,7 +77,7 @@ def test_play_streams_frames_and_pause_stops(client: TestClient) -> None:
     sid = new_session(client)
     with open_socket(client, sid) as ws:
         settle(ws)
-        ws.send_text(json.dumps({"type": "play", "speed": 5}))
+        play(ws, 5)
         frames = [receive_until(ws, "frame") for _ in range(4)]
         steps = [f["step"] for f in frames]
         assert all(f["playing"] and f["records"] is None for f in frames)
@@ -90,11 +92,7 @@ def test_play_streams_frames_and_pause_stops(client: TestClient) -> None:
 
 
 def test_a_step_while_playing_pauses_and_steps_exactly_once(client: TestClient) -> None:
-    sid = new_session(client)
-    with open_socket(client, sid) as ws:
-        settle(ws)
-        ws.send_text(json.dumps({"type": "play", "speed": 2}))
-        receive_until(ws, "frame")
+    with playing(client, 2) as (sid, ws):
         ws.send_text(json.dumps({"type": "step", "unit": "phase", "count": 1}))
         frame = receive_until(ws, "frame")
         while frame["records"] is None:
@@ -112,7 +110,7 @@ def test_playing_frames_trace_the_selected_example_at_their_own_parameters(clien
         state = receive(ws)
         assert receive(ws)["type"] == "frame"
         point = state["data"]["points"][state["data"]["train_indices"][7]]
-        ws.send_text(json.dumps({"type": "play", "speed": 3}))
+        play(ws, 3)
         frames = [receive_until(ws, "frame") for _ in range(3)]
         ws.send_text(json.dumps({"type": "pause"}))
     for frame in frames:

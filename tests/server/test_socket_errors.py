@@ -15,9 +15,12 @@ from app.config import Settings
 from app.main import create_app
 from tests.server.helpers import (
     connect_headers,
+    diverging,
     error_reply,
     new_session,
     open_socket,
+    play,
+    playing,
     receive,
     receive_until,
     settle,
@@ -145,20 +148,10 @@ def test_too_many_sockets_on_one_session(client: TestClient, settings: Settings)
 
 
 def test_divergence_pauses_and_names_where(client: TestClient) -> None:
-    sid = new_session(
-        client,
-        learning_rate=10.0,
-        activation="linear",
-        output_activation="linear",
-        loss="sse",
-        dataset="plane",
-        hidden_layers=[16, 16, 16],
-        init="he",
-        batch_size=1,
-    )
+    sid = new_session(client, **diverging(10.0))
     with open_socket(client, sid) as ws:
         settle(ws)
-        ws.send_text(json.dumps({"type": "play", "speed": 50}))
+        play(ws, 50)
         report = receive_until(ws, "diverged", limit=2000)
         assert report["phase"] in ("forward", "loss", "backward", "update")
         assert isinstance(report["step"], int) and "Lower the learning rate (now 10)" in report["suggestion"]
@@ -168,9 +161,6 @@ def test_divergence_pauses_and_names_where(client: TestClient) -> None:
 
 
 def test_closing_the_last_tab_pauses(client: TestClient) -> None:
-    sid = new_session(client)
-    with open_socket(client, sid) as ws:
-        settle(ws)
-        ws.send_text(json.dumps({"type": "play", "speed": 1}))
-        receive_until(ws, "frame")
+    with playing(client, 1) as (sid, _):
+        pass  # the only socket on the session closes
     assert client.get(f"/api/sessions/{sid}").json()["playing"] is False
