@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.config import DEFAULTS, LIMITS
+from app.engine import checkpoint
 from app.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from app.engine.data import CustomData, Dataset, build_dataset, predicted_class
 from app.engine.errors import DivergenceError, EngineError
@@ -46,18 +47,20 @@ FloatArray = NDArray[np.float64]
 class Lab:
     """One network and its training, stepped by phase, iteration or epoch (see docs/engine.md)."""
 
-    def __init__(self, config: LabConfig | None = None) -> None:
+    def __init__(self, config: LabConfig | None = None, data: Dataset | None = None) -> None:
+        """`data`: train on these examples instead of building them from the configuration (a checkpoint)."""
         config = LabConfig() if config is None else config
         check_config(config)
-        data = build_dataset(
-            config.dataset,
-            config.points,
-            config.noise,
-            config.train_fraction,
-            config.features,
-            config.output_activation,
-            config.seed,
-        )
+        if data is None:
+            data = build_dataset(
+                config.dataset,
+                config.points,
+                config.noise,
+                config.train_fraction,
+                config.features,
+                config.output_activation,
+                config.seed,
+            )
         check_int("selected", config.selected, 0, data.n_train - 1)
         self._data = data
         self._config = config
@@ -176,6 +179,19 @@ class Lab:
             st.hyper.regularization,
             st.hyper.regularization_rate,
         )
+
+    def checkpoint(self) -> dict[str, Any]:
+        """Everything needed to continue exactly from here, as JSON-able data (see checkpoint.py)."""
+        return checkpoint.save(self._config, self._data, self._stepper)
+
+    @classmethod
+    def restore(cls, saved: dict[str, Any]) -> Lab:
+        """The Lab a checkpoint describes (at the start of the iteration that was in progress);
+        EngineError naming "checkpoint" when it cannot be read."""
+        config, data = checkpoint.parts(saved)
+        lab = cls(config, data)
+        checkpoint.resume(lab._stepper, saved)
+        return lab
 
     # --- stepping -----------------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.engine.divergence import THRESHOLD, first_violation
-from app.engine.errors import DivergenceError
+from app.engine.errors import DivergenceError, EngineError
 from app.engine.kernel import compile_program
 from app.engine.losses import FUSED_PAIRS, Loss
 from app.engine.network import Network
@@ -201,9 +201,32 @@ class Stepper:
 
     # --- internals -------------------------------------------------------------------------------------
 
+    @property
+    def pending(self) -> dict[str, Any]:
+        """Hyperparameter changes waiting for the iteration in progress to end (a copy)."""
+        return dict(self._pending)
+
+    def defer(self, changes: dict[str, Any]) -> None:
+        """Begin the next iteration now and hold `changes` until it ends (a checkpoint taken while an
+        iteration was in progress and hyperparameters changed: they apply from the iteration after it)."""
+        if self._flight is None:
+            self._begin()
+        self._pending.update(changes)
+
+    def take_order(self, order: NDArray[np.int64]) -> None:
+        """Use `order` (a permutation of the training set) as this epoch's order (a restored checkpoint)."""
+        if sorted(order.tolist()) != list(range(len(self.x))):
+            raise EngineError("checkpoint", "the epoch's order is not a permutation of the training set")
+        self.schedule.order = order
+        self._lay_out()
+
     def _draw_order(self) -> None:
         """Draw this epoch's order and lay the data out in it."""
         self.schedule.draw_order()
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """Lay the data out in this epoch's order."""
         order = self.schedule.order
         assert order is not None
         np.take(self._xt, order, axis=1, out=self._xp)
