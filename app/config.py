@@ -114,6 +114,9 @@ class Settings:
     # Kernel send buffer of each socket: bounds what a client that stops reading can hold up, so its send
     # blocks (and times out) within a couple of seconds instead of after megabytes of autotuned buffer.
     socket_send_buffer_bytes: int = 256 * 1024
+    # Where sessions are written on shutdown and read back on start (app/persist.py); "" keeps none.
+    # `python -m app` (make run) uses SERVE_STATE_FILE unless BACKPROP_STATE_FILE is set.
+    state_file: str = ""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -144,6 +147,8 @@ def _parse(name: str, raw: str, default: Any) -> Any:
     except ValueError as exc:
         raise ValueError(f"BACKPROP_{name.upper()}={raw!r}: expected {type(default).__name__}") from exc
 
+
+SERVE_STATE_FILE = ".backprop/sessions.json"
 
 LIMITS = EngineLimits()
 DEFAULTS = EngineDefaults()

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+from pathlib import Path
 from typing import Any
 
+from app import persist
 from app.codec import dumps
 from app.config import Settings
 from app.connection import CLOSE_GOING_AWAY, Connection
@@ -14,6 +17,7 @@ from app.frames import build_frame, history_point, metrics_of, state_payload
 from app.sessions import Session, SessionStore
 
 CLOSE_SESSION_GONE = 4004
+log = logging.getLogger("backprop.hub")
 
 
 class Hub:
@@ -77,7 +81,11 @@ class Hub:
                 self.drop(session, reason="session evicted after being idle")
 
     async def start(self) -> None:
-        """Start the idle eviction task."""
+        """Read back the sessions kept by the last shutdown, start the idle eviction task."""
+        if self.settings.state_file:
+            restored = persist.load(self.store, Path(self.settings.state_file))
+            if restored:
+                log.info("%d session(s) restored from %s", restored, self.settings.state_file)
         self._eviction = asyncio.create_task(self._evict_forever())
 
     async def close_all(self, grace: float) -> None:
@@ -94,7 +102,7 @@ class Hub:
             connection.abort()
 
     async def stop(self) -> None:
-        """Close every socket, stop every play loop and the eviction task."""
+        """Close every socket, stop every play loop and the eviction task, keep the sessions (state_file)."""
         await self.close_all(self.settings.shutdown_close_seconds)
         tasks = [s.play_task for s in self.store if s.play_task is not None]
         if self._eviction is not None:
@@ -104,3 +112,6 @@ class Hub:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if self.settings.state_file:
+            saved = persist.save(self.store, Path(self.settings.state_file))
+            log.info("%d session(s) kept in %s for the next start", saved, self.settings.state_file)

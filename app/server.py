@@ -4,6 +4,7 @@ own 1012."""
 
 from __future__ import annotations
 
+import copy
 import socket
 from typing import Any
 
@@ -76,6 +77,13 @@ class LabServer(uvicorn.Server):
         await super().shutdown(sockets)
 
 
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, with the lab's own messages (logger "backprop") printed beside its own."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["backprop"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
 def uvicorn_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
     """The uvicorn configuration for `app` under `settings`."""
     protocol = type(
@@ -91,6 +99,7 @@ def uvicorn_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
         ws_per_message_deflate=False,
         ws_max_size=settings.max_message_bytes,
         log_level=settings.log_level,
+        log_config=_log_config(),
         timeout_graceful_shutdown=max(1, round(settings.shutdown_close_seconds)),
     )
 

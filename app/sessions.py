@@ -7,6 +7,7 @@ Ids are 128-bit random (secrets.token_urlsafe(16)). The store caps how many exis
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from app.engine.lab import Lab
 from app.snapshot import Snapshot
 
 ID_BYTES = 16  # 128 bits
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(ID_BYTES)
 
 
 class UnknownSession(KeyError):
@@ -143,16 +145,21 @@ class SessionStore:
     def __iter__(self) -> Iterator[Session]:
         return iter(list(self._sessions.values()))
 
-    def add(self, lab: Lab) -> Session:
-        """A new session around `lab` under a fresh unguessable id; SessionLimit when full."""
+    def add(self, lab: Lab, session_id: str | None = None) -> Session:
+        """A new session around `lab` under a fresh unguessable id (or `session_id`, one such id kept
+        across a restart: ValueError if it is not one or is taken); SessionLimit when full."""
         if len(self._sessions) >= self.settings.max_sessions:
             raise SessionLimit(
                 f"the server holds its maximum of {self.settings.max_sessions} sessions; "
                 "try again later or delete a session you no longer use"
             )
-        session_id = secrets.token_urlsafe(ID_BYTES)
-        while session_id in self._sessions:
+        if session_id is not None:
+            if not ID_PATTERN.fullmatch(session_id) or session_id in self._sessions:
+                raise ValueError(f"session id {session_id[:40]!r} is not a free 128-bit id")
+        else:
             session_id = secrets.token_urlsafe(ID_BYTES)
+            while session_id in self._sessions:
+                session_id = secrets.token_urlsafe(ID_BYTES)
         session = Session(session_id, lab, self.settings.max_history, self.settings.max_fps)
         self._sessions[session_id] = session
         return session

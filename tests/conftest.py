@@ -5,12 +5,17 @@ from __future__ import annotations
 import signal
 from collections.abc import Callable, Iterator
 
+import hypothesis
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.config import Settings
 from tests.server.live import LiveServer, start_server
+
+# Property tests check values, not speed: no per-example deadline, so a loaded CI machine cannot fail them.
+hypothesis.settings.register_profile("lab", deadline=None)
+hypothesis.settings.load_profile("lab")
 
 
 @pytest.fixture

@@ -60,15 +60,21 @@ def free_port() -> int:
 class ServerProcess:
     """`python -m app` in a subprocess on a fixed port, which can be stopped and started again."""
 
-    def __init__(self, port: int, log_dir: Path) -> None:
+    def __init__(self, port: int, log_dir: Path, state_file: str = "") -> None:
         self.port = port
+        self.state_file = state_file  # "" keeps no sessions across a restart
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = log_dir / f"server-{port}.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         """Start the server and wait until /api/meta answers."""
-        env = dict(os.environ, BACKPROP_PORT=str(self.port), BACKPROP_HOST="127.0.0.1")
+        env = dict(
+            os.environ,
+            BACKPROP_PORT=str(self.port),
+            BACKPROP_HOST="127.0.0.1",
+            BACKPROP_STATE_FILE=self.state_file,
+        )
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -87,10 +93,12 @@ class ServerProcess:
         self.stop()
         raise RuntimeError(f"the server did not answer within {STARTUP_SECONDS} s: {self.log()}")
 
-    def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL if it does not exit)."""
+    def stop(self, crash: bool = False) -> None:
+        """Stop the server (SIGTERM, then SIGKILL if it does not exit; `crash`: SIGKILL at once)."""
         if self.proc is None:
             return
+        if crash:
+            self.proc.kill()
         self.proc.terminate()
         try:
             self.proc.wait(STOP_SECONDS)

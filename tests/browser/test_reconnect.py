@@ -1,5 +1,6 @@
-"""The page survives a server restart: it says it is reconnecting, recreates its session from the last
-known configuration and parameters, and carries on."""
+"""The page survives a server restart: it says it is reconnecting, then finds its own session again (kept by
+the server across a clean restart), or after a crash recreates it from the last known configuration and
+parameters, and carries on."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def own_server(log_dir: Path, chromium_path: str):
-    """A server only this test uses (it gets restarted)."""
-    proc = ServerProcess(free_port(), log_dir)
+def own_server(log_dir: Path, chromium_path: str, tmp_path: Path):
+    """A server only this test uses (it gets restarted), keeping its sessions across clean restarts."""
+    proc = ServerProcess(free_port(), log_dir, state_file=str(tmp_path / "sessions.json"))
     proc.start()
     yield proc
     proc.stop()
@@ -39,25 +40,58 @@ def own_lab(context, own_server: ServerProcess):
     tab.page.close()
 
 
-def test_reconnects_after_server_restart(own_lab, own_server: ServerProcess) -> None:
-    lab = own_lab
-    lab.open("?preset=xor_2_2_1")
+def train_and_change_the_rate(lab, server: ServerProcess) -> Any:
+    """Train an epoch and change the rate live (so there is something to lose); the server's state."""
     page = lab.page
-    # Train a little and change the rate live, so there is something to lose.
+    lab.open("?preset=xor_2_2_1")
     page.keyboard.press("e")
     page.wait_for_function("/epoch 1/.test(document.querySelector('#counters').innerText)")
     box = page.locator("#learning-rate-value")
     box.fill("0.2")
     box.press("Enter")
     page.wait_for_function("Number(document.querySelector('#loss-view').dataset.marks) === 1")
-    before = session_state(page, own_server)
     lab.assert_clean()
+    return session_state(page, server)
+
+
+def test_finds_its_own_session_after_a_server_restart(own_lab, own_server: ServerProcess) -> None:
+    lab = own_lab
+    page = lab.page
+    before = train_and_change_the_rate(lab, own_server)
+    points = page.locator("#loss-view").get_attribute("data-points")
 
     own_server.stop()
     page.wait_for_selector("#reconnect-banner:not([hidden])", timeout=10000)
     assert page.locator("#connection-status").inner_text() == "reconnecting…"
     lab.screenshot("30-reconnecting")
 
+    own_server.start()
+    lab.wait_connected(timeout=20000)
+    page.wait_for_selector("#reconnect-banner[hidden]", state="attached")
+    # The same session: its step count, loss curve, change mark, parameters and optimizer state.
+    after = session_state(page, own_server)
+    assert after["id"] == before["id"]
+    for key in ("step", "epoch", "weights", "biases", "history", "changes", "config", "metrics"):
+        assert after[key] == before[key], key
+    page.wait_for_function("Number(document.querySelector('#loss-view').dataset.marks) === 1")
+    assert page.locator("#loss-view").get_attribute("data-points") == points
+    assert page.locator("#learning-rate-value").input_value() == "0.2"
+    page.keyboard.press("Shift+ArrowRight")
+    page.wait_for_function("document.querySelector('.phase-now').innerText === 'update, all layers'")
+    assert session_state(page, own_server)["step"] == before["step"] + 1
+    lab.screenshot("31-reconnected")
+    # While the server was down the browser logged its refused connections; nothing else went wrong.
+    assert [e for e in lab.record.errors if "ERR_CONNECTION_REFUSED" not in e] == []
+
+
+def test_recreates_its_session_after_a_server_crash(own_lab, own_server: ServerProcess) -> None:
+    lab = own_lab
+    page = lab.page
+    box = page.locator("#learning-rate-value")
+    before = train_and_change_the_rate(lab, own_server)
+
+    own_server.stop(crash=True)  # nothing is kept
+    page.wait_for_selector("#reconnect-banner:not([hidden])", timeout=10000)
     own_server.start()
     lab.wait_connected(timeout=20000)
     page.wait_for_selector("#reconnect-banner[hidden]", state="attached")
@@ -74,4 +108,4 @@ def test_reconnects_after_server_restart(own_lab, own_server: ServerProcess) -> 
     # And it keeps working.
     page.keyboard.press("Shift+ArrowRight")
     page.wait_for_function("document.querySelector('.phase-now').innerText === 'update, all layers'")
-    lab.screenshot("31-reconnected")
+    lab.screenshot("32-recreated-after-a-crash")

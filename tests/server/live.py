@@ -67,6 +67,7 @@ def start_server(
     `settings` and `env`, and without the environment variables named in `unset`."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("BACKPROP_") and k not in unset}
     environ.update({"BACKPROP_HOST": "127.0.0.1", "BACKPROP_PORT": "0", "BACKPROP_LOG_LEVEL": "info"})
+    environ["BACKPROP_STATE_FILE"] = ""  # no sessions kept across restarts unless a test asks
     environ.update({f"BACKPROP_{k.upper()}": v for k, v in {**(settings or {}), **env}.items()})
     environ["PYTHONUNBUFFERED"] = "1"
     process = subprocess.Popen(
