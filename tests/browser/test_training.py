@@ -29,6 +29,18 @@ def test_the_step_zero_loss_is_drawn_before_any_training(lab) -> None:
     lab.page.keyboard.press("Shift+ArrowRight")
     lab.page.wait_for_function("Number(document.querySelector('#loss-view').dataset.points) === 2")
     assert lab.page.evaluate(DRAWN) == [0, True]  # then as a line
+    # The key shows the newest point's numbers, as the server computed them (4 significant digits).
+    newest = lab.page.evaluate(
+        "fetch('/api/sessions/' + JSON.parse(sessionStorage.getItem('backprop-lab:session')).id)"
+        ".then((r) => r.json()).then((s) => s.history[s.history.length - 1])"
+    )
+    assert newest["step"] == 1
+    key = lab.page.locator("#loss-view .lv-key")
+    for cls, name in (("train", "train_loss"), ("test", "test_loss")):
+        shown = key.locator(f".lv-v-{cls}").inner_text()
+        assert float(shown) == float(f"{newest[name]:.4g}"), (cls, shown, newest[name])
+    accuracy = f"{100 * newest['train_accuracy']:.1f}% · {100 * newest['test_accuracy']:.1f}%"
+    assert key.locator(".lv-v-acc").inner_text() == accuracy
     lab.assert_clean()
 
 

@@ -35,7 +35,6 @@ export function mount(root, store) {
   startView(root, "loss-view");
   const head = el("div", "lv-head");
   const title = el("span", "lv-title", "Loss");
-  const latest = el("span", "lv-latest");
   const logBtn = document.createElement("button");
   logBtn.type = "button";
   logBtn.className = "lv-log";
@@ -43,10 +42,17 @@ export function mount(root, store) {
   logBtn.setAttribute("aria-pressed", "false");
   logBtn.title = "Logarithmic loss axis";
   const key = el("span", "lv-key");
+  // The key carries the newest values: the numbers a class reads off, without hovering the curve.
   key.innerHTML =
-    '<span><i class="train"></i>train</span><span><i class="test"></i>test</span>' +
-    '<span class="acc"><i class="dot"></i>accuracy (right axis)</span>';
-  head.append(title, key, latest, logBtn);
+    '<span><i class="train"></i>train <b class="lv-v-train"></b></span>' +
+    '<span><i class="test"></i>test <b class="lv-v-test"></b></span>' +
+    '<span class="acc" title="accuracy (right axis): train · test"><i class="dot"></i>acc <b class="lv-v-acc"></b></span>';
+  head.append(title, key, logBtn);
+  const values = {
+    train: key.querySelector(".lv-v-train"),
+    test: key.querySelector(".lv-v-test"),
+    acc: key.querySelector(".lv-v-acc"),
+  };
   const plot = el("div", "lv-plot");
   root.append(head, plot);
   root.dataset.points = "0";
@@ -203,10 +209,15 @@ export function mount(root, store) {
         setCounts(Number(root.dataset.points), state.changes);
       }
     }
-    const last = history[history.length - 1];
-    latest.textContent = last
-      ? `step ${last.step} · train ${fmt(last.train_loss)}` + (last.test_loss === null || last.test_loss === undefined ? "" : ` · test ${fmt(last.test_loss)}`)
-      : "no steps yet";
+    showLatest(history[history.length - 1]);
+  }
+
+  /** The newest point's losses and accuracies in the key (— where there is none, e.g. no test set). */
+  function showLatest(last) {
+    const pct = (v) => (v === null || v === undefined ? "—" : `${(100 * v).toFixed(1)}%`);
+    values.train.textContent = fmt(last?.train_loss);
+    values.test.textContent = fmt(last?.test_loss);
+    values.acc.textContent = `${pct(last?.train_accuracy)} · ${pct(last?.test_accuracy)}`;
   }
 
   function schedule() {
