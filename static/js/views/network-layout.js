@@ -12,6 +12,11 @@ const MAP_MIN = 10;
 const MAP_MAX = { normal: 46, large: 58, presenter: 60 };
 /** Below this vertical pitch per neuron, per-neuron texts are shown only where they matter. */
 const DENSE_PITCH = 30;
+/** Width of one character of the diagram's numbers, in em, and the longest texts: "a −0.1234" (a value
+ * beside a dot) and "b −0.0979" (a bias value). */
+const CHAR_EM = 0.62;
+const VALUE_CHARS = 10;
+const BIAS_CHARS = 10;
 
 /**
  * Lay out a network of `sizes` = [n_0, n_1, ..., n_L] in a `width` × `height` box.
@@ -20,7 +25,8 @@ const DENSE_PITCH = 30;
  * @param {number} height
  * @param {{presenter?: boolean, noMaps?: boolean}} [opts] noMaps: data without a plane, neurons are dots only
  * @returns {{sizes: number[], width: number, height: number, s: number, r: number, pitch: number,
- *   dense: boolean, font: number, bh: number, columns: {x: number, left: number, right: number}[],
+ *   dense: boolean, font: number, bh: number, biasText: ("left" | "below" | null)[],
+ *   columns: {x: number, left: number, right: number}[],
  *   nodes: {layer: number, row: number, x: number, y: number, cx: number, cy: number, bx: number,
  *   by: number}[][], top: number, bottom: number}}
  *   nodes[l][j]: (x, y) the map's top-left corner, (cx, cy) the activation dot's centre, (bx, by) the top-left
@@ -70,6 +76,7 @@ export function layoutNetwork(sizes, width, height, opts = {}) {
     }
     nodes.push(col);
   }
+  const biasText = biasPlaces(columns, nodes, { s, r, bh, font, pitch });
   return {
     sizes: sizes.slice(),
     width,
@@ -80,11 +87,41 @@ export function layoutNetwork(sizes, width, height, opts = {}) {
     dense: pitch < (presenter ? DENSE_PITCH * 1.4 : DENSE_PITCH),
     font,
     bh,
+    biasText,
     columns,
     nodes,
     top,
     bottom,
   };
+}
+
+/** The font size (px) of bias values and of values in a dense layout. */
+export function smallFont(font) {
+  return Math.max(8, font - 2);
+}
+
+/**
+ * Where each layer's bias values are written, so that no text covers another: "left" of the badges when the
+ * gap between the previous column and the badges holds that column's values and the bias values; else
+ * "below" the badge when the vertical pitch leaves room under each unit; else null (shown only for the
+ * hovered or selected neuron). biasText[0] is null (inputs have no bias).
+ */
+function biasPlaces(columns, nodes, { s, r, bh, font, pitch }) {
+  if (columns.length < 2) return [null];
+  const small = smallFont(font);
+  const places = [null];
+  for (let l = 1; l < columns.length; l++) {
+    // Values start 2 px right of the previous column's dots; bias values end 2 px left of the badges.
+    const gap = nodes[l][0].bx - 2 - (columns[l - 1].right + 2);
+    const needed = CHAR_EM * (VALUE_CHARS * font + BIAS_CHARS * small) + 4;
+    // Under the badge (which reaches 0.4 bh below a map), or without maps under the dot: one line of text
+    // before the next unit begins.
+    const under = s > 0 ? pitch - s - 0.4 * bh : pitch - 2 * r;
+    if (gap >= needed) places.push("left");
+    else if (under >= small * 1.25) places.push("below");
+    else places.push(null);
+  }
+  return places;
 }
 
 /** Start (dot of k in layer l−1) and end (map of j in layer l) of edge W^l[j][k]. */

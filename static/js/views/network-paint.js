@@ -131,7 +131,8 @@ export function paintDiagram(refs, layout, model) {
       const show = showAll || selected || hovered;
       setText(node.value, show ? t1 : "");
       setText(node.value2, show ? t2 : "");
-      if (node.bias) setText(node.bias.text, !layout.dense || selB || selected || hovered ? `b ${fmt(biases[l - 1][j], 3)}` : "");
+      const biasShown = (layout.biasText[l] !== null && !layout.dense) || selB || selected || hovered;
+      if (node.bias) setText(node.bias.text, biasShown ? `b ${fmt(biases[l - 1][j], 3)}` : "");
     });
   }
   if (model.textsDue) paintLossBadge(refs, layout, model);

@@ -5,6 +5,8 @@
  * element tree). The edges themselves are on a canvas (network-edges.js).
  */
 
+import { smallFont } from "./network-layout.js";
+
 const NS = "http://www.w3.org/2000/svg";
 
 /** Create an SVG element with attributes. */
@@ -101,7 +103,7 @@ function buildNode(parent, layout, n, l, j, featureLabel) {
   const frame = svgEl("path", { class: "nv-map-frame", d: frameOutline(layout, n, l > 0) }, g);
   const dot = svgEl("circle", { class: "nv-dot", cx: n.cx, cy: n.cy, r }, g);
   // Value texts: right of the dot, one above and one below the outgoing edges' fan.
-  const valueFont = dense ? Math.max(8, font - 2) : font;
+  const valueFont = dense ? smallFont(font) : font;
   const value = textEl(g, "nv-value", n.cx + r + 2, n.cy - valueFont * 0.35, "", "start");
   const value2 = textEl(g, "nv-value", n.cx + r + 2, n.cy + valueFont * 1.05, "", "start");
   value.style.fontSize = `${valueFont}px`;
@@ -112,13 +114,18 @@ function buildNode(parent, layout, n, l, j, featureLabel) {
   }
   let bias = null;
   if (l > 0) {
-    // The bias b_j^l: a badge on the map's lower-left corner, its value written beside it when there is room.
+    // The bias b_j^l: a badge on the map's lower-left corner, its value written left of it or under it
+    // (layout.biasText: where no other text is; where there is no such room, left of it while hovered).
     const { bh } = layout;
     const { bx, by } = n;
+    const small = smallFont(font);
     const bg = svgEl("g", { class: "nv-bias", "data-layer": l, "data-row": j }, g);
     const box = svgEl("rect", { class: "nv-bias-box", x: bx, y: by, width: bh, height: bh }, bg);
-    const text = textEl(bg, "nv-bias-text", bx - 2, by + bh * 0.8, "", "end");
-    text.style.fontSize = `${Math.max(8, font - 2)}px`;
+    let text;
+    if (layout.biasText[l] !== "below") text = textEl(bg, "nv-bias-text", bx - 2, by + bh * 0.8, "", "end");
+    else if (s > 0) text = textEl(bg, "nv-bias-text", bx, by + bh + small * 0.95, "", "start");
+    else text = textEl(bg, "nv-bias-text", n.cx, n.cy + r + small * 0.95, "", "middle");
+    text.style.fontSize = `${small}px`;
     bias = { g: bg, box, text };
   }
   return { g, frame, dot, value, value2, label, bias };
