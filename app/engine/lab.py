@@ -131,6 +131,23 @@ class Lab:
             "test_accuracy": test[1],
         }
 
+    def outputs(self) -> dict[str, FloatArray]:
+        """At the current parameters, for every training and test example: the output a^L (rows, one per
+        example) and its loss ℓ_i (the per-example term of the mean in `metrics`): train, train_loss, test,
+        test_loss. Values that are not finite are NaN here (the wire layer sends them as null)."""
+        st, data = self._stepper, self._data
+        out: dict[str, FloatArray] = {}
+        for name, x, y in (("train", data.x_train, data.y_train), ("test", data.x_test, data.y_test)):
+            if len(x) == 0:
+                out[name], out[f"{name}_loss"] = np.zeros((0, data.n_outputs)), np.zeros(0)
+                continue
+            with np.errstate(all="ignore"):
+                z, a = st.net.forward(x)[-1]
+                loss = np.asarray(st.loss.value(z, a, y), dtype=np.float64)
+            out[name] = np.where(np.isfinite(a), a, np.nan)
+            out[f"{name}_loss"] = np.where(np.isfinite(loss), loss, np.nan)
+        return out
+
     def _evaluate(
         self, x: FloatArray, y: FloatArray, labels: NDArray[Any]
     ) -> tuple[float | None, float | None]:

@@ -272,3 +272,21 @@ def test_data_matches_the_data_module() -> None:
     lab = Lab(LabConfig(dataset="moons", points=60, noise=0.2, seed=3))
     data = build_dataset("moons", 60, 0.2, 0.5, ("x1", "x2"), "tanh", 3)
     np.testing.assert_array_equal(lab.data.x_train, data.x_train)
+
+
+def test_outputs_are_every_examples_forward_pass_and_loss() -> None:
+    lab = Lab(LabConfig(dataset="blobs3", output_activation="softmax", loss="cross_entropy", points=60))
+    lab.train(5)
+    out = lab.outputs()
+    data = lab.data
+    for name, x, y in (("train", data.x_train, data.y_train), ("test", data.x_test, data.y_test)):
+        a = x
+        for w, b, act in zip(lab.weights, lab.biases, ["tanh", "tanh", "softmax"], strict=True):
+            z = a @ w.T + b
+            a = np.tanh(z) if act == "tanh" else np.exp(z - z.max(1, keepdims=True))
+        a = a / a.sum(1, keepdims=True)
+        np.testing.assert_allclose(out[name], a, rtol=1e-12)
+        np.testing.assert_allclose(out[f"{name}_loss"], -np.log((a * y).sum(1)), rtol=1e-10)
+    means = [float(out["train_loss"].mean()), float(out["test_loss"].mean())]
+    metrics = lab.metrics()
+    assert means == pytest.approx([metrics["train_loss"], metrics["test_loss"]], rel=1e-12)

@@ -148,3 +148,12 @@ def test_lecture_002_mse_divides_by_the_number_of_outputs() -> None:
     loss = lab.step_iteration()[1]
     assert loss["loss"] == pytest.approx(((1 - 0.5) ** 2 + (2 + 0.5) ** 2 + (3 - 2) ** 2) / 3, rel=1e-15)
     assert math.isclose(loss["per_example"][0], loss["loss"], rel_tol=1e-15)
+
+
+def test_lecture_004_outputs_table_gives_h_x_and_the_example_loss() -> None:
+    lab = lecture_004(target=1.0)
+    out = lab.outputs()
+    assert out["train"].shape == (1, 1) and out["test"].shape == (0, 1)
+    assert out["train"][0, 0] == pytest.approx(0.489, rel=1e-14)
+    assert out["train_loss"][0] == pytest.approx((0.489 - 1.0) ** 2, rel=1e-13)  # sse: no ½
+    assert lab.metrics()["train_loss"] == pytest.approx(float(out["train_loss"].mean()), rel=1e-15)
