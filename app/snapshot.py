@@ -1,5 +1,6 @@
 """What a frame shows that depends only on the network's current parameters, the data and the traced example:
-the metrics, the parameters and the example's forward pass as JSON, and the quantised maps.
+the metrics, the parameters, the example's forward pass and (custom rows) every example's output as JSON,
+and the quantised maps.
 
 Each part is computed when first asked for and kept until the parameters (compared bit for bit), the network,
 the data or the selected example change: frames built while the parameters stay the same (paused, stepping
@@ -9,6 +10,9 @@ through the forward and backward phases, a live change of hyperparameters) reuse
 from __future__ import annotations
 
 import math
+from typing import Any
+
+import numpy as np
 
 from app.codec import NonFiniteError, wire_bytes
 from app.config import Settings
@@ -20,12 +24,14 @@ from app.maps import NO_MAPS, NO_OUTPUT_MAP, EncodedMaps, MapEncoder, shape_of
 _NO_PAYLOAD = memoryview(b"")
 
 
-def _metric(name: str, value: float | None) -> float | None:
-    """A metric as a float, None where undefined."""
+def _metric(name: str, value: float | None, strict: bool = True) -> float | None:
+    """A metric as a float, None where undefined (and, unless strict, where not finite)."""
     if value is None:
         return None
     number = float(value)
     if not math.isfinite(number):
+        if not strict:
+            return None
         raise NonFiniteError(f"metrics.{name} is {number}: non-finite numbers are never sent")
     return number
 
@@ -51,6 +57,21 @@ def example_json(net: Network, data: Dataset, index: int) -> bytes:
     return wire_bytes({"example": {"index": index, "a": a, "z": z}}, "example")[1:-1]
 
 
+def _nullable(values: Any) -> Any:
+    """An array as nested lists with null where a value is not finite."""
+    return [_nullable(v) for v in values] if np.ndim(values) > 0 else _metric("outputs", values, strict=False)
+
+
+def outputs_json(lab: Lab) -> bytes:
+    """`"outputs":{...}` for data without a plane (custom rows): every training and test example's output a^L
+    and loss ℓ_i at the current parameters (the table the page shows instead of a map); `"outputs":null` for
+    data on the plane."""
+    if lab.data.points is not None:
+        return b'"outputs":null'
+    out = {name: _nullable(values) for name, values in lab.outputs().items()}
+    return wire_bytes({"outputs": out}, "outputs")[1:-1]
+
+
 class Snapshot:
     """One session's frame parts at its current parameters, recomputed only when those change."""
 
@@ -62,6 +83,7 @@ class Snapshot:
         self._metrics: dict[str, float | None] | None = None
         self._parameters: bytes | None = None
         self._example: bytes | None = None
+        self._outputs: bytes | None = None
         self._maps: EncodedMaps | None = None
         self._encoder: MapEncoder | None = None
 
@@ -71,7 +93,7 @@ class Snapshot:
         theta = net.theta.tobytes()
         if net is not self._net or data is not self._data or theta != self._theta:
             self._net, self._data, self._theta = net, data, theta
-            self._metrics = self._parameters = self._example = self._maps = None
+            self._metrics = self._parameters = self._example = self._outputs = self._maps = None
         selected = int(lab.config.selected)
         if selected != self._selected:
             self._selected, self._example = selected, None
@@ -84,7 +106,7 @@ class Snapshot:
         return self._metrics
 
     def encoded(self, lab: Lab, settings: Settings) -> tuple[bytes, memoryview]:
-        """The header fields weights, biases, example, maps and output_map as UTF-8 JSON members
+        """The header fields weights, biases, example, outputs, maps and output_map as UTF-8 JSON members
         (`"name":value,...`), and the payload."""
         self._sync(lab)
         net = lab.network
@@ -92,6 +114,8 @@ class Snapshot:
             self._parameters = parameters_json(net)
         if self._example is None:
             self._example = example_json(net, lab.data, self._selected)
+        if self._outputs is None:
+            self._outputs = outputs_json(lab)
         maps = self._maps
         if maps is None:
             maps = self._maps = self._encode_maps(lab, settings)
@@ -100,6 +124,8 @@ class Snapshot:
                 self._parameters,
                 b",",
                 self._example,
+                b",",
+                self._outputs,
                 b',"maps":',
                 maps.maps,
                 b',"output_map":',

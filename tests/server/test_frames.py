@@ -74,6 +74,30 @@ def test_custom_rows_have_no_maps_but_exact_numbers() -> None:
     SessionState.model_validate(state)
     assert state["data"]["inputs"] == [[1.5, -1.0, 1.3]] and state["data"]["points"] is None
     assert state["metrics"]["test_loss"] is None
+    # Instead of a map, every example's output and loss: lecture 004's h(x) = 0.489, ℓ = (0.489 − 1)².
+    outputs = header["outputs"]
+    assert outputs["test"] == [] and outputs["test_loss"] == []
+    assert outputs["train"][0][0] == pytest.approx(0.489, rel=1e-14)
+    assert outputs["train_loss"][0] == pytest.approx((0.489 - 1.0) ** 2, rel=1e-13)
+
+
+def test_custom_rows_outputs_follow_the_parameters_and_plane_data_has_none() -> None:
+    rows = [[0.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 0.0, 1.0], [1.0, 1.0, 1.0], [0.5, 0.5, 0.0]]
+    hub, session = session_for(
+        dataset={"inputs": rows, "targets": [[0], [1], [1], [0], [1]]},
+        hidden_layers=[2],
+        output_activation="sigmoid",
+        loss="bce",
+    )
+    session.lab.train(3)
+    header, _ = frame_of(hub, session)
+    expected = session.lab.outputs()
+    for name in ("train", "test", "train_loss", "test_loss"):
+        assert header["outputs"][name] == expected[name].tolist(), name
+    assert len(header["outputs"]["train"]) == 5 and header["outputs"]["test"] == []  # custom rows all train
+    for dataset in ("circle", {"inputs": [r[:2] for r in rows], "targets": [[0], [1], [1], [0], [1]]}):
+        hub, plane = session_for(dataset=dataset)  # on the plane (two inputs): a map, no table
+        assert frame_of(hub, plane)[0]["outputs"] is None
 
 
 @pytest.mark.parametrize("dataset", ["circle", "xor", "spiral", "moons", "blobs4", "bumps"])

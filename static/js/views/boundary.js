@@ -12,6 +12,7 @@ import { classColor, divergingColor } from "../palette.js";
 import { drawAxes, drawPoints, plotRect, toCanvas, toPlane } from "./boundary-draw.js";
 import { createHeat } from "./boundary-heat.js";
 import { drawCaption, legendKey, outputScale, regressionScale } from "./boundary-legend.js";
+import { createRowsTable } from "./rows-table.js";
 import { el, fitToScreen, startView } from "./view-frame.js";
 
 /** Extra pixels around a point that still count as a click on it. */
@@ -32,9 +33,13 @@ export function mount(root, store) {
   const stage = el("div", "bv-stage");
   const heat = createHeat();
   const top = el("canvas", "bv-points");
-  const note = el("p", "bv-note");
-  note.hidden = true;
-  stage.append(heat.canvas, top, note);
+  // Data without a plane: a table of the examples with their outputs instead of the map.
+  const rows = createRowsTable((index) => {
+    store.set({ example: index });
+    send({ type: "select", example: index });
+  }, store.get);
+  rows.el.hidden = true;
+  stage.append(heat.canvas, top, rows.el);
   const hint = el("p", "bv-hint", "Click a point to trace it · click empty space to add one · right-click (or Alt-click) a point to remove it");
   root.append(head, stage, hint);
 
@@ -94,21 +99,16 @@ export function mount(root, store) {
     points = [];
     if (!data) return;
     if (noPlane(state)) {
-      const n = data.inputs?.length ?? data.labels?.length ?? 0;
-      const f = data.feature_labels?.join(", ") ?? "";
-      const inputs = data.feature_labels?.length ?? 0;
-      note.textContent =
-        `${n === 1 ? "This example has" : `These ${n} examples have`} ${inputs} inputs (${f}) and no position on a ` +
-        "plane, so there is no map to draw. The network view and the formula panel show every number.";
-      note.hidden = false;
+      rows.el.hidden = false;
+      rows.show(state);
       hint.hidden = true;
-      caption.textContent = "No input plane for custom rows";
+      caption.textContent = "Examples: output ŷ and loss ℓ (no input plane)";
       legend.hidden = true;
       classes.replaceChildren();
       shownLegend = "";
       return;
     }
-    note.hidden = true;
+    rows.el.hidden = true;
     hint.hidden = false;
     const f = font();
     drawAxes(ctx, rect, f, getComputedStyle(root).color || "#222");
@@ -231,6 +231,9 @@ export function mount(root, store) {
     redrawAll();
   });
   store.subscribe(["outputMap", "hoverNeuron"], (state) => drawHeat(state));
+  store.subscribe(["frame"], (state) => {
+    if (noPlane(state)) rows.values(state);
+  });
   store.subscribe(["maps"], (state) => {
     if (state.hoverNeuron) drawHeat(state);
   });
