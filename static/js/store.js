@@ -23,7 +23,7 @@ export function initialState() {
     selection: null,
     example: 0,
     hoverNeuron: null,
-    ui: { presenter: false, showTest: false, addClass: 1, helpOpen: false },
+    ui: { presenter: false, showTest: false, addClass: 1, helpOpen: false, notation: "rows" },
     playing: false,
     speed: 1,
     connection: "connecting",

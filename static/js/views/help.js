@@ -1,13 +1,15 @@
 /**
- * Classroom helpers: keyboard shortcuts, the help overlay (shortcuts, colours, conventions) and presenter
- * mode (projector-size type; the choice is remembered in this browser).
+ * Classroom helpers: keyboard shortcuts, the help overlay (shortcuts, colours, conventions, the weight
+ * notation picker) and presenter mode (projector-size type). Both choices are remembered in this browser.
  */
 
 import { drawLegend } from "../palette.js";
 import { button, h, send } from "../controls/dom.js";
 import { togglePlay } from "../controls/transport.js";
+import { NOTATIONS, setNotation } from "./notation.js";
 
 const PRESENTER_KEY = "backprop-lab:presenter";
+const NOTATION_KEY = "backprop-lab:notation";
 
 /** [keys, what they do] as the overlay lists them. */
 const SHORTCUTS = [
@@ -37,6 +39,14 @@ function typing(target) {
  */
 export function mount(root, store) {
   const legend = h("canvas", { class: "legend", width: 320, height: 44, "aria-label": "Colour legend" });
+  const notationPicker = h(
+    "div",
+    { class: "notation-picker", role: "radiogroup", "aria-label": "Weight notation" },
+    ...Object.entries(NOTATIONS).map(([value, text]) =>
+      h("label", {}, h("input", { type: "radio", name: "notation", value }), ` ${text}`),
+    ),
+  );
+  notationPicker.addEventListener("change", (e) => setUi(store, { notation: e.target.value }));
   const close = button("Close", "Close (Esc)", () => setUi(store, { helpOpen: false }), { class: "close-help" });
   const card = h(
     "div",
@@ -49,7 +59,8 @@ export function mount(root, store) {
     h("p", {}, "Values use an orange–white–blue scale that stays readable with colour-blindness: orange is negative, white zero, blue positive. Two-class points use the same orange (class 0) and blue (class 1)."),
     legend,
     h("h3", {}, "Notation"),
-    h("p", {}, "z", h("sup", {}, "l"), " = W", h("sup", {}, "l"), " a", h("sup", {}, "l−1"), " + b", h("sup", {}, "l"), ", a", h("sup", {}, "l"), " = g(z", h("sup", {}, "l"), "), δ", h("sup", {}, "l"), " = ∂ℓ/∂z", h("sup", {}, "l"), " per example; the update uses the batch mean ∂L/∂W = (1/B) Σ δ a", h("sup", {}, "T"), ". W[j][k] connects neuron k of layer l−1 to neuron j of layer l."),
+    h("p", {}, "z", h("sup", {}, "l"), " = W", h("sup", {}, "l"), " a", h("sup", {}, "l−1"), " + b", h("sup", {}, "l"), ", a", h("sup", {}, "l"), " = g(z", h("sup", {}, "l"), "), δ", h("sup", {}, "l"), " = ∂ℓ/∂z", h("sup", {}, "l"), " per example; the update uses the batch mean ∂L/∂W = (1/B) Σ δ a", h("sup", {}, "T"), ". Weights are written the way your course writes them:"),
+    notationPicker,
     h("p", {}, "Mouse: click a point in the decision boundary to trace it, click empty space to add a point of the class chosen under “Add”, right-click (or Alt-click) a point to remove it; click a weight to type its value; hover a neuron to see its map large."),
     close,
   );
@@ -58,31 +69,48 @@ export function mount(root, store) {
     if (e.target === root) setUi(store, { helpOpen: false });
   });
 
+  let notationShown = null;
   store.subscribe(["ui"], (s) => {
+    // Before any view draws: the notation every formula and weight name is written in.
+    if (s.ui.notation !== notationShown) {
+      notationShown = s.ui.notation;
+      setNotation(notationShown);
+      for (const input of notationPicker.querySelectorAll("input")) input.checked = input.value === notationShown;
+      remember(NOTATION_KEY, notationShown);
+    }
     root.hidden = !s.ui.helpOpen;
     document.body.classList.toggle("presenter", Boolean(s.ui.presenter));
     if (s.ui.helpOpen) drawLegend(legend, -1, 1, "value");
     if (presenterShown !== Boolean(s.ui.presenter)) {
       presenterShown = Boolean(s.ui.presenter);
-      try {
-        localStorage.setItem(PRESENTER_KEY, presenterShown ? "1" : "0");
-      } catch {
-        // Storage disabled: presenter mode just is not remembered.
-      }
+      remember(PRESENTER_KEY, presenterShown ? "1" : "0");
       // Views size themselves to their panels: let them measure again.
       requestAnimationFrame(() => dispatchEvent(new Event("resize")));
     }
   });
   let presenterShown = false;
-  let remembered = false;
-  try {
-    remembered = localStorage.getItem(PRESENTER_KEY) === "1";
-  } catch {
-    remembered = false;
-  }
-  setUi(store, { presenter: remembered });
+  const notation = recall(NOTATION_KEY) === "columns" ? "columns" : "rows";
+  setUi(store, { presenter: recall(PRESENTER_KEY) === "1", notation });
 
   document.addEventListener("keydown", (e) => onKey(e, store));
+}
+
+/** Keep a choice in this browser (nothing happens when storage is disabled). */
+function remember(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Storage disabled: the choice is just not remembered.
+  }
+}
+
+/** A remembered choice, or null. */
+function recall(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
 }
 
 function setUi(store, partial) {

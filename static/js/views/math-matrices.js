@@ -6,6 +6,7 @@
 import { fmt } from "../format.js";
 import { esc, sym } from "./math-terms.js";
 import { prevSup } from "./math-forward.js";
+import { layerSum, shownWeights } from "./notation.js";
 
 /** ℝ^{r×c} or ℝ^{n}. */
 function space(...dims) {
@@ -19,12 +20,14 @@ function space(...dims) {
  * @param {{row?: number|null, col?: number|null}} sel
  */
 export function matrix(nameHtml, M, sel = {}) {
+  const none = (v) => v === null || v === undefined;
+  const marked = (i, c) => !(none(sel.row) && none(sel.col)) && (none(sel.row) || i === sel.row) && (none(sel.col) || c === sel.col);
   const rows = M.length;
   const cols = M[0]?.length ?? 0;
   const body = M.map((r, i) => {
     const cells = r
       .map((x, c) => {
-        const cls = i === sel.row && (sel.col === null || sel.col === undefined || c === sel.col) ? ' class="sel"' : "";
+        const cls = marked(i, c) ? ' class="sel"' : "";
         return `<td${cls}>${esc(fmt(x))}</td>`;
       })
       .join("");
@@ -43,6 +46,12 @@ export function vector(nameHtml, v, selIndex = null) {
     return i === selIndex ? `<span class="sel">${t}</span>` : t;
   });
   return `<div class="mv-vec">${nameHtml} = (${items.join(", ")})ᵀ ∈ ${space(items.length)}</div>`;
+}
+
+/** A weight-shaped matrix (and its selection) as the notation in use shows it (notation.js). */
+function weights(nameHtml, M, sel) {
+  const shown = shownWeights(M, sel);
+  return matrix(nameHtml, shown.M, shown.sel);
 }
 
 /**
@@ -64,12 +73,12 @@ export function layerMatrices(ctx, l, sel) {
   const L = ctx.L;
   if (kind === "update" && ctx.idx.update) {
     const u = ctx.idx.update;
-    parts.push(matrix(`Δ${sym("W", l)}`, u.weight_changes[l - 1], cellSel));
-    parts.push(matrix(`${sym("W", l)} (after)`, u.weights[l - 1], cellSel));
+    parts.push(weights(`Δ${sym("W", l)}`, u.weight_changes[l - 1], cellSel));
+    parts.push(weights(`${sym("W", l)} (after)`, u.weights[l - 1], cellSel));
     vecs.push(vector(`Δ${sym("b", l)}`, u.bias_changes[l - 1], row));
     vecs.push(vector(`${sym("b", l)} (after)`, u.biases[l - 1], row));
   } else {
-    parts.push(matrix(sym("W", l), ctx.weightsUsed(l), cellSel));
+    parts.push(weights(sym("W", l), ctx.weightsUsed(l), cellSel));
     vecs.push(vector(sym("b", l), ctx.biasesUsed(l), row));
   }
   if (kind === "forward" || kind === "loss" || (kind === "backward" && fwd)) {
@@ -87,10 +96,10 @@ export function layerMatrices(ctx, l, sel) {
   }
   if (kind === "backward" && back) {
     vecs.push(vector(sym("δ", l), back.example.delta, row));
-    parts.push(matrix(`∂L/∂${sym("W", l)}`, back.grad_weights, cellSel));
+    parts.push(weights(`∂L/∂${sym("W", l)}`, back.grad_weights, cellSel));
     vecs.push(vector(`∂L/∂${sym("b", l)}`, back.grad_biases, row));
   }
-  const shape = `Layer ${l}: ${ctx.sizes[l]} neuron${ctx.sizes[l] === 1 ? "" : "s"} fed by ${ctx.sizes[l - 1]} ${l === 1 ? "input" : "neuron"}${ctx.sizes[l - 1] === 1 ? "" : "s"}; ${sym("z", l)} = ${sym("W", l)} ${sym("a", prevSup(l))} + ${sym("b", l)}`;
+  const shape = `Layer ${l}: ${ctx.sizes[l]} neuron${ctx.sizes[l] === 1 ? "" : "s"} fed by ${ctx.sizes[l - 1]} ${l === 1 ? "input" : "neuron"}${ctx.sizes[l - 1] === 1 ? "" : "s"}; ${layerSum(l, prevSup(l))}`;
   return (
     `<div class="mv-layer"><div class="mv-layer-head">${shape}</div>` +
     `<div class="mv-mats">${parts.join("")}</div><div class="mv-vecs">${vecs.join("")}</div>` +

@@ -4,6 +4,7 @@
  */
 
 import { eq, factor, note, num, sym } from "./math-terms.js";
+import { weightSym } from "./notation.js";
 
 /** The parameter a selection points at: its symbol, before/after values, gradient and state keys. */
 function parameter(ctx, sel) {
@@ -14,7 +15,7 @@ function parameter(ctx, sel) {
   if (sel.kind === "weight") {
     const k = sel.col;
     return {
-      name: sym("W", l, `${j + 1}${k + 1}`),
+      name: weightSym(l, j + 1, k + 1),
       before: rec.weights_before[l - 1][j][k],
       after: rec.weights[l - 1][j][k],
       change: rec.weight_changes?.[l - 1]?.[j]?.[k],

@@ -15,6 +15,14 @@ import { LOSS_TEXT, activationOf, eq, esc, gName, note, num, sym } from "./math-
 import { updateEquations } from "./math-update.js";
 import { currentRecords, indexRecords, phaseOf, sizesOf } from "./network-values.js";
 import { el, startView } from "./view-frame.js";
+import { notation, weightConvention, weightSym } from "./notation.js";
+
+/** A button switching the weight notation (the help overlay has the same choice). */
+function notationToggle() {
+  const other = notation() === "columns" ? "rows" : "columns";
+  const text = other === "columns" ? "write as w<sub>ij</sub> from i to j" : "write as W<sub>jk</sub> to j from k";
+  return `<button type="button" class="mv-notation" data-notation="${other}" title="Switch how weights are written (also in the help, ?)">${text}</button>`;
+}
 
 /** While playing, at most one re-render per this many milliseconds. */
 const IDLE_INTERVAL_MS = 500;
@@ -48,7 +56,7 @@ function phaseText(phase, L) {
 /** The name of a selection in the lectures' symbols. */
 function focusName(sel, L, labels) {
   const J = sel.row + 1;
-  if (sel.kind === "weight") return `weight ${sym("W", sel.layer, `${J}${sel.col + 1}`)} (neuron ${sel.col + 1} of layer ${sel.layer - 1} → neuron ${J} of layer ${sel.layer})`;
+  if (sel.kind === "weight") return `weight ${weightSym(sel.layer, J, sel.col + 1)} (neuron ${sel.col + 1} of layer ${sel.layer - 1} → neuron ${J} of layer ${sel.layer})`;
   if (sel.kind === "bias") return `bias ${sym("b", sel.layer, J)}`;
   if (sel.layer === 0) return `input ${sym("x", null, J)} = ${esc(labels[sel.row] ?? "")}`;
   return `${sel.layer === L ? "output neuron" : "neuron"} ${sym("a", sel.layer, J)} (layer ${sel.layer}, neuron ${J})`;
@@ -63,6 +71,10 @@ export function mount(root, store) {
   startView(root, "math-view");
   const body = el("div", "mv-body");
   root.append(body);
+  body.addEventListener("click", (e) => {
+    const toggle = e.target.closest(".mv-notation");
+    if (toggle) store.set({ ui: { ...store.get().ui, notation: toggle.dataset.notation } });
+  });
   let timer = null;
   let last = 0;
   let lastHtml = "";
@@ -128,7 +140,7 @@ export function mount(root, store) {
     else timer = setTimeout(render, wait);
   }
 
-  store.subscribe(["records", "selection", "session", "example"], () => {
+  store.subscribe(["records", "selection", "session", "example", "ui"], () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
     render();
@@ -148,7 +160,7 @@ function equationsFor(ctx, sel, params) {
     if (l === 0) {
       const rec = ctx.idx.backward[1];
       return rec
-        ? eq(`∂ℓ/∂${sym("x", null, j + 1)}`, `Σ<sub>i</sub> ${sym("W", 1, `i${j + 1}`)} ${sym("δ", 1, "i")}`, `<b>${num(rec.example.grad_input[j])}</b>`) +
+        ? eq(`∂ℓ/∂${sym("x", null, j + 1)}`, `Σ<sub>i</sub> ${weightSym(1, "i", j + 1)} ${sym("δ", 1, "i")}`, `<b>${num(rec.example.grad_input[j])}</b>`) +
             note("Inputs have no δ and no parameters; this is how the loss would change with the input.")
         : note("Inputs have no δ; the backward pass ends at layer 1.");
     }
@@ -159,7 +171,7 @@ function equationsFor(ctx, sel, params) {
   if (l === 0) return inputNeuron(ctx, j);
   let html = "";
   if (sel.kind === "weight") {
-    html += eq(sym("W", l, `${j + 1}${sel.col + 1}`), `<b>${num(params.weights[l - 1][j][sel.col])}</b>`);
+    html += eq(weightSym(l, j + 1, sel.col + 1), `<b>${num(params.weights[l - 1][j][sel.col])}</b>`);
   } else if (sel.kind === "bias") {
     html += eq(sym("b", l, j + 1), `<b>${num(params.biases[l - 1][j])}</b>`);
   }
@@ -183,7 +195,7 @@ function conventions(ctx, state) {
   return (
     '<div class="mv-conventions">' +
     `<span>Loss: ${loss ? loss.convention : esc(c.loss ?? "")}; L = (1/B) Σ<sub>i</sub> ℓ<sub>i</sub>, the mean over the batch (B = ${esc(fmt(B))})${reg}${eta}.</span> ` +
-    `<span>${sym("W", "l")}[j][k] joins neuron k of layer l−1 to neuron j of layer l; g per layer: ${esc(acts.join(", "))}; traced example #${esc(String(ex))}.</span>` +
+    `<span>${weightConvention()} ${notationToggle()}; g per layer: ${esc(acts.join(", "))}; traced example #${esc(String(ex))}.</span>` +
     "</div>"
   );
 }

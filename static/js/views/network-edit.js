@@ -3,6 +3,8 @@
  * (through the page's `bl:send` event), Escape or a click elsewhere closes it.
  */
 
+import { biasText, weightText } from "./notation.js";
+
 /** Parse what a person types: accepts "−" (U+2212) and "," as the decimal point. */
 export function parseNumber(text) {
   const t = String(text).trim().replace(/\u2212/g, "-").replace(",", ".");
@@ -85,20 +87,11 @@ export function createEditor(stage) {
   return { open, close };
 }
 
-function sub(n) {
-  return String(n).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)]);
-}
-
-function sup(n) {
-  return String(n).replace(/\d/g, (d) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[Number(d)]);
-}
-
 /**
- * A parameter's name in the lectures' notation, 1-based: W²₁₃ (row 1, column 3 of W²), b²₁.
- * Indices of two digits are separated by a comma (W¹₁₂,₃).
+ * A parameter's name in the lectures' notation, 1-based: W²₁₃ (row 1, column 3 of W²) or w⁽²⁾₃₁ as the
+ * notation in use writes it (notation.js), b²₁.
  */
 export function paramName(kind, layer, row, col = null) {
-  if (kind !== "weight") return `b${sup(layer)}${sub(row + 1)}`;
-  const sep = row + 1 >= 10 || col + 1 >= 10 ? "," : "";
-  return `W${sup(layer)}${sub(row + 1)}${sep}${sub(col + 1)}`;
+  if (kind !== "weight") return biasText(layer, row + 1);
+  return weightText(layer, row + 1, col + 1);
 }
