@@ -11,6 +11,7 @@ from app.schemas.config import (
     SessionConfig,
     StepRequest,
 )
+from app.schemas.frame import FrameHeader
 from app.schemas.messages import CLIENT_MESSAGE, MESSAGE_TYPES, ClientMessage
 from app.schemas.state import (
     ChangedMessage,
@@ -32,6 +33,7 @@ __all__ = [
     "CustomDataIn",
     "DivergenceReport",
     "ErrorMessage",
+    "FrameHeader",
     "GradcheckReply",
     "HistoryPoint",
     "HistoryReply",

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 
 from app.codec import unpack_frame
-from app.schemas import ErrorMessage, SessionState
+from app.schemas import ErrorMessage, FrameHeader, SessionState
 
 Message = dict[str, Any]
 
@@ -25,6 +25,7 @@ def decode(message: Mapping[str, Any]) -> Message:
     if message.get("text") is not None:
         return dict(json.loads(message["text"]))
     header, payload = unpack_frame(message["bytes"])
+    FrameHeader.model_validate(header)  # every frame a test reads keeps the documented header
     return {**header, "_payload": payload}
 
 

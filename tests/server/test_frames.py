@@ -14,7 +14,7 @@ from app.config import Settings
 from app.frames import build_frame, metrics_of, state_payload
 from app.hub import Hub
 from app.labs import build_lab
-from app.schemas import SessionState
+from app.schemas import FrameHeader, SessionState
 from app.sessions import Session
 from tests.server.helpers import assert_close, forward_by_hand, softmax, tanh_layer
 
@@ -26,8 +26,10 @@ def session_for(**config: object) -> tuple[Hub, Session]:
 
 
 def frame_of(hub: Hub, session: Session) -> tuple[dict[str, Any], bytes]:
-    """A frame of the session, unpacked."""
-    return unpack_frame(build_frame(session, hub.settings, metrics_of(session), None))
+    """A frame of the session, unpacked (its header checked against the documented schema)."""
+    header, payload = unpack_frame(build_frame(session, hub.settings, metrics_of(session), None))
+    FrameHeader.model_validate(header)
+    return header, payload
 
 
 def test_multiclass_output_map_is_class_then_probability() -> None:

@@ -19,6 +19,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from app.codec import unpack_frame
+from app.schemas import FrameHeader
 from tests.server.live import LiveServer
 
 pytestmark = pytest.mark.server
@@ -50,7 +51,9 @@ async def next_frame(ws: ClientConnection) -> dict[str, Any]:
     while True:
         message = await asyncio.wait_for(ws.recv(), WAIT)
         if isinstance(message, bytes):
-            return unpack_frame(message)[0]
+            header = unpack_frame(message)[0]
+            FrameHeader.model_validate(header)  # the real server's frames keep the documented header
+            return header
 
 
 async def close_code(ws: ClientConnection) -> int | None:
