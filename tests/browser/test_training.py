@@ -3,6 +3,8 @@ the keyboard shortcuts drive the lab."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -39,7 +41,8 @@ def test_the_step_zero_loss_is_drawn_before_any_training(lab) -> None:
     for cls, name in (("train", "train_loss"), ("test", "test_loss")):
         shown = key.locator(f".lv-v-{cls}").inner_text()
         assert float(shown) == float(f"{newest[name]:.4g}"), (cls, shown, newest[name])
-    accuracy = f"{100 * newest['train_accuracy']:.1f}% · {100 * newest['test_accuracy']:.1f}%"
+    pct = [math.floor(100 * newest[k] + 0.5) for k in ("train_accuracy", "test_accuracy")]  # JS Math.round
+    accuracy = f"{pct[0]}% · {pct[1]}%"
     assert key.locator(".lv-v-acc").inner_text() == accuracy
     lab.assert_clean()
 

@@ -214,7 +214,7 @@ export function mount(root, store) {
 
   /** The newest point's losses and accuracies in the key (— where there is none, e.g. no test set). */
   function showLatest(last) {
-    const pct = (v) => (v === null || v === undefined ? "—" : `${(100 * v).toFixed(1)}%`);
+    const pct = (v) => (v === null || v === undefined ? "—" : `${Math.round(100 * v)}%`);
     values.train.textContent = fmt(last?.train_loss);
     values.test.textContent = fmt(last?.test_loss);
     values.acc.textContent = `${pct(last?.train_accuracy)} · ${pct(last?.test_accuracy)}`;

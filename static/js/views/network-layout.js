@@ -23,7 +23,8 @@ const BIAS_CHARS = 10;
  * @param {number[]} sizes neurons per layer, inputs first
  * @param {number} width
  * @param {number} height
- * @param {{presenter?: boolean, noMaps?: boolean}} [opts] noMaps: data without a plane, neurons are dots only
+ * @param {{presenter?: boolean, noMaps?: boolean, sCap?: number}} [opts] noMaps: data without a plane, neurons
+ *   are dots only; sCap: the largest map side (set when smaller maps make room for the bias values)
  * @returns {{sizes: number[], width: number, height: number, s: number, r: number, pitch: number,
  *   dense: boolean, font: number, bh: number, biasText: ("left" | "below" | null)[],
  *   columns: {x: number, left: number, right: number}[],
@@ -50,7 +51,7 @@ export function layoutNetwork(sizes, width, height, opts = {}) {
   // The unit (map + half a dot) takes at most ~45% of a column; the rest is room for edges and labels.
   const sMax = presenter ? MAP_MAX.presenter : large ? MAP_MAX.large : MAP_MAX.normal;
   const noMaps = Boolean(opts.noMaps);
-  const s = noMaps ? 0 : Math.max(MAP_MIN, Math.min(sMax, pitch * 0.7, colSpan * 0.34));
+  const s = noMaps ? 0 : Math.max(MAP_MIN, Math.min(sMax, pitch * 0.7, colSpan * 0.34, opts.sCap ?? Infinity));
   const r = noMaps ? Math.max(5, Math.min(sMax * 0.45, pitch * 0.3, colSpan * 0.15)) : Math.max(4, s * 0.3);
   const unitW = noMaps ? 2 * r : s + r;
   const bh = Math.max(7, Math.min(font + 2, s * 0.34)); // bias badge side
@@ -77,6 +78,15 @@ export function layoutNetwork(sizes, width, height, opts = {}) {
     nodes.push(col);
   }
   const biasText = biasPlaces(columns, nodes, { s, r, bh, font, pitch });
+  // Bias values with nowhere to go: maps up to a fifth smaller may leave room under the badges.
+  const dense = pitch < (presenter ? DENSE_PITCH * 1.4 : DENSE_PITCH); // texts only where they matter
+  if (s > 0 && !dense && opts.sCap === undefined && biasText.includes(null, 1)) {
+    const cap = pitch - 0.4 * bh - smallFont(font) * 1.3;
+    if (cap >= Math.max(MAP_MIN, 0.8 * s) && cap < s) {
+      const smaller = layoutNetwork(sizes, width, height, { ...opts, sCap: cap });
+      if (!smaller.biasText.includes(null, 1)) return smaller;
+    }
+  }
   return {
     sizes: sizes.slice(),
     width,
@@ -84,7 +94,7 @@ export function layoutNetwork(sizes, width, height, opts = {}) {
     s,
     r,
     pitch,
-    dense: pitch < (presenter ? DENSE_PITCH * 1.4 : DENSE_PITCH),
+    dense,
     font,
     bh,
     biasText,
