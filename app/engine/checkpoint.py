@@ -23,9 +23,10 @@ from numpy.typing import NDArray
 from app.engine.custom import CustomData
 from app.engine.data import Dataset
 from app.engine.errors import EngineError
+from app.engine.hyper import Hyper
 from app.engine.labconfig import LabConfig
 from app.engine.optimizers import OPTIMIZERS
-from app.engine.stepper import Hyper, Stepper
+from app.engine.stepper import Stepper
 
 VERSION = 1
 _DATA_ARRAYS = ("points", "inputs", "labels", "targets", "train_indices", "test_indices")

@@ -26,6 +26,7 @@ from app.engine.data import CustomData, Dataset, build_dataset, predicted_class
 from app.engine.errors import DivergenceError, EngineError
 from app.engine.evaluate import Grids, evaluate_grids
 from app.engine.gradcheck import gradient_check
+from app.engine.hyper import LIVE_FIELDS, Hyper
 from app.engine.init import INIT_STREAM, ORDER_STREAM, init_parameters, seeded_stream
 from app.engine.labconfig import (
     LabConfig,
@@ -38,7 +39,7 @@ from app.engine.labconfig import (
 from app.engine.losses import LOSSES
 from app.engine.network import Network
 from app.engine.records import Record
-from app.engine.stepper import LIVE_FIELDS, Hyper, Stepper
+from app.engine.stepper import Stepper
 
 __all__ = ["CustomData", "DivergenceError", "EngineError", "Lab", "LabConfig"]
 FloatArray = NDArray[np.float64]

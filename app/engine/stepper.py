@@ -11,7 +11,7 @@ progress finishes with the values it started with, so its records agree with eac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from app.engine.divergence import THRESHOLD, first_violation
 from app.engine.errors import DivergenceError, EngineError
+from app.engine.hyper import Hyper
 from app.engine.kernel import compile_program
 from app.engine.losses import FUSED_PAIRS, Loss
 from app.engine.network import Network
@@ -28,24 +29,6 @@ from app.engine.schedule import Schedule
 from app.engine.workspace import Program, Workspace, run
 
 FloatArray = NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class Hyper:
-    """The hyperparameters that can change between steps without a reset."""
-
-    learning_rate: float
-    batch_size: int
-    optimizer: str
-    momentum: float
-    regularization: str
-    regularization_rate: float
-    train_biases: bool
-    shuffle: bool
-    drop_last: bool
-
-
-LIVE_FIELDS = tuple(f.name for f in fields(Hyper))
 
 
 class Stepper:

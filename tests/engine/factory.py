@@ -8,10 +8,11 @@ from typing import Any
 import numpy as np
 
 from app.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from app.engine.hyper import Hyper
 from app.engine.init import init_parameters
 from app.engine.losses import LOSSES
 from app.engine.network import Network
-from app.engine.stepper import Hyper, Stepper
+from app.engine.stepper import Stepper
 
 HYPER = {
     "learning_rate": 0.03,
