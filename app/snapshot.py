@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from app.codec import NonFiniteError, wire_bytes
 from app.config import Settings
@@ -24,14 +25,12 @@ from app.maps import NO_MAPS, NO_OUTPUT_MAP, EncodedMaps, MapEncoder, shape_of
 _NO_PAYLOAD = memoryview(b"")
 
 
-def _metric(name: str, value: float | None, strict: bool = True) -> float | None:
-    """A metric as a float, None where undefined (and, unless strict, where not finite)."""
+def _metric(name: str, value: float | None) -> float | None:
+    """A metric as a float, None where undefined."""
     if value is None:
         return None
     number = float(value)
     if not math.isfinite(number):
-        if not strict:
-            return None
         raise NonFiniteError(f"metrics.{name} is {number}: non-finite numbers are never sent")
     return number
 
@@ -57,9 +56,14 @@ def example_json(net: Network, data: Dataset, index: int) -> bytes:
     return wire_bytes({"example": {"index": index, "a": a, "z": z}}, "example")[1:-1]
 
 
-def _nullable(values: Any) -> Any:
-    """An array as nested lists with null where a value is not finite."""
-    return [_nullable(v) for v in values] if np.ndim(values) > 0 else _metric("outputs", values, strict=False)
+def _nullable(values: npt.NDArray[np.float64]) -> list[Any]:
+    """An array as nested lists, null where a value is not finite (one vectorised pass)."""
+    finite = np.isfinite(values)
+    if finite.all():
+        return list(values.tolist())
+    shown = values.astype(object)
+    shown[~finite] = None
+    return list(shown.tolist())
 
 
 def outputs_json(lab: Lab) -> bytes:

@@ -135,19 +135,21 @@ class Lab:
     def outputs(self) -> dict[str, FloatArray]:
         """At the current parameters, for every training and test example: the output a^L (rows, one per
         example) and its loss ℓ_i (the per-example term of the mean in `metrics`): train, train_loss, test,
-        test_loss. Values that are not finite are NaN here (the wire layer sends them as null)."""
-        st, data = self._stepper, self._data
-        out: dict[str, FloatArray] = {}
-        for name, x, y in (("train", data.x_train, data.y_train), ("test", data.x_test, data.y_test)):
-            if len(x) == 0:
-                out[name], out[f"{name}_loss"] = np.zeros((0, data.n_outputs)), np.zeros(0)
-                continue
-            with np.errstate(all="ignore"):
-                z, a = st.net.forward(x)[-1]
-                loss = np.asarray(st.loss.value(z, a, y), dtype=np.float64)
-            out[name] = np.where(np.isfinite(a), a, np.nan)
-            out[f"{name}_loss"] = np.where(np.isfinite(loss), loss, np.nan)
-        return out
+        test_loss. Values may be non-finite (the wire layer sends those as null)."""
+        data = self._data
+        train_a, train_loss = self._pass(data.x_train, data.y_train)
+        test_a, test_loss = self._pass(data.x_test, data.y_test)
+        return {"train": train_a, "train_loss": train_loss, "test": test_a, "test_loss": test_loss}
+
+    def _pass(self, x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Rows x through the network: the outputs a^L (N, n_L) and each example's loss ℓ_i (N,)."""
+        if len(x) == 0:
+            return np.zeros((0, self._data.n_outputs)), np.zeros(0)
+        st = self._stepper
+        with np.errstate(all="ignore"):
+            z, a = st.net.forward(x)[-1]
+            loss: FloatArray = np.asarray(st.loss.value(z, a, y), dtype=np.float64)
+        return a, loss
 
     def _evaluate(
         self, x: FloatArray, y: FloatArray, labels: NDArray[Any]
@@ -155,10 +157,9 @@ class Lab:
         """(mean data loss, accuracy) over rows x."""
         if len(x) == 0:
             return None, None
-        st = self._stepper
-        z, a = st.net.forward(x)[-1]
+        a, losses = self._pass(x, y)
         with np.errstate(all="ignore"):
-            loss = finite(float(np.mean(st.loss.value(z, a, y))))
+            loss = finite(float(np.mean(losses)))
         if self._data.n_classes == 0:
             return loss, None
         predicted = predicted_class(a, self._config.output_activation)

@@ -16,6 +16,7 @@ from app.hub import Hub
 from app.labs import build_lab
 from app.schemas import FrameHeader, SessionState
 from app.sessions import Session
+from app.snapshot import _nullable
 from tests.server.helpers import assert_close, forward_by_hand, softmax, tanh_layer
 
 
@@ -199,3 +200,9 @@ def test_paused_frames_follow_every_change_of_parameters_data_and_selection() ->
     lab.reset(seed=8)
     reset, _ = frame_of(hub, session)
     assert reset["weights"] == [w.tolist() for w in lab.weights] != added["weights"]
+
+
+def test_outputs_send_non_finite_values_as_null() -> None:
+    values = np.array([[1.0, np.inf], [np.nan, -2.5]])
+    assert _nullable(values) == [[1.0, None], [None, -2.5]]
+    assert _nullable(np.array([0.25, -1.0])) == [0.25, -1.0]
