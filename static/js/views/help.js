@@ -6,7 +6,7 @@
 import { drawLegend } from "../palette.js";
 import { button, h, send } from "../controls/dom.js";
 import { togglePlay } from "../controls/transport.js";
-import { NOTATIONS, setNotation } from "./notation.js";
+import { NOTATIONS, notationOf } from "./notation.js";
 
 const PRESENTER_KEY = "backprop-lab:presenter";
 const NOTATION_KEY = "backprop-lab:notation";
@@ -71,10 +71,8 @@ export function mount(root, store) {
 
   let notationShown = null;
   store.subscribe(["ui"], (s) => {
-    // Before any view draws: the notation every formula and weight name is written in.
-    if (s.ui.notation !== notationShown) {
-      notationShown = s.ui.notation;
-      setNotation(notationShown);
+    if (notationOf(s) !== notationShown) {
+      notationShown = notationOf(s);
       for (const input of notationPicker.querySelectorAll("input")) input.checked = input.value === notationShown;
       remember(NOTATION_KEY, notationShown);
     }

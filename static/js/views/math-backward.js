@@ -87,13 +87,13 @@ export function backwardNeuron(ctx, l, j) {
     const up = next.example.grad_input[j];
     html += eq(
       d(l, J),
-      `g'(${sym("z", l, J)}) · Σ<sub>i</sub> ${weightSym(l + 1, "i", J)} ${sym("δ", l + 1, "i")}`,
+      `g'(${sym("z", l, J)}) · Σ<sub>i</sub> ${weightSym(ctx.notation, l + 1, "i", J)} ${sym("δ", l + 1, "i")}`,
       `${factor(gp.value)}·[${terms}]`,
       `${factor(gp.value)}·${factor(up)}`,
       `<b>${num(ex.delta[j])}</b>`,
     );
     html += note(
-      `g'(z) = ${gp.text} = ${num(gp.value)}. The sum is ∂ℓ/∂${sym("a", l, J)}, the gradient arriving from layer ${l + 1} (${outgoingOf(l + 1, J)}).`,
+      `g'(z) = ${gp.text} = ${num(gp.value)}. The sum is ∂ℓ/∂${sym("a", l, J)}, the gradient arriving from layer ${l + 1} (${outgoingOf(ctx.notation, l + 1, J)}).`,
     );
   }
   html += biasGradient(ctx, l, j);
@@ -125,7 +125,7 @@ export function weightGradient(ctx, l, j, k) {
   const rec = ctx.idx.backward[l];
   const J = j + 1;
   const K = k + 1;
-  const name = weightSym(l, J, K);
+  const name = weightSym(ctx.notation, l, J, K);
   if (!rec) return note(`∂L/∂${name} is computed at backward phase ${l}; step on (→) to reach it.`);
   const fwd = ctx.idx.forward[l];
   const B = rec.batch?.length ?? ctx.batchSize;

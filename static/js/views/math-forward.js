@@ -25,7 +25,7 @@ export function forwardNeuron(ctx, l, j, k = null) {
   const W = ctx.weightsUsed(l)[j];
   const b = ctx.biasesUsed(l)[j];
   const head = `${sym("z", l, J)}`;
-  const sum = `Σ<sub>k</sub> ${weightSym(l, J, "k")} ${sym("a", prevSup(l), "k")} + ${sym("b", l, J)}`;
+  const sum = `Σ<sub>k</sub> ${weightSym(ctx.notation, l, J, "k")} ${sym("a", prevSup(l), "k")} + ${sym("b", l, J)}`;
   if (!rec) {
     const symbolic = W.map((w, c) => `${factor(w)}·${sym("a", prevSup(l), c + 1)}`).join(" + ");
     const later = ctx.phase.kind === "forward" ? note(`The traced example reaches layer ${l} at forward phase ${l}; step to it (→) to see the numbers.`) : "";
@@ -56,7 +56,7 @@ export function forwardNeuron(ctx, l, j, k = null) {
     const w = W[k];
     const a = ex.a_prev[k];
     html += note(
-      `This weight's term: ${weightSym(l, J, k + 1)} ${sym("a", prevSup(l), k + 1)} = ${factor(w)}·${factor(a)} = ${num(w * a)}.`,
+      `This weight's term: ${weightSym(ctx.notation, l, J, k + 1)} ${sym("a", prevSup(l), k + 1)} = ${factor(w)}·${factor(a)} = ${num(w * a)}.`,
     );
   }
   return html;

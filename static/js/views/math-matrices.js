@@ -49,8 +49,8 @@ export function vector(nameHtml, v, selIndex = null) {
 }
 
 /** A weight-shaped matrix (and its selection) as the notation in use shows it (notation.js). */
-function weights(nameHtml, M, sel) {
-  const shown = shownWeights(M, sel);
+function weights(notation, nameHtml, M, sel) {
+  const shown = shownWeights(notation, M, sel);
   return matrix(nameHtml, shown.M, shown.sel);
 }
 
@@ -73,12 +73,12 @@ export function layerMatrices(ctx, l, sel) {
   const L = ctx.L;
   if (kind === "update" && ctx.idx.update) {
     const u = ctx.idx.update;
-    parts.push(weights(`Δ${sym("W", l)}`, u.weight_changes[l - 1], cellSel));
-    parts.push(weights(`${sym("W", l)} (after)`, u.weights[l - 1], cellSel));
+    parts.push(weights(ctx.notation, `Δ${sym("W", l)}`, u.weight_changes[l - 1], cellSel));
+    parts.push(weights(ctx.notation, `${sym("W", l)} (after)`, u.weights[l - 1], cellSel));
     vecs.push(vector(`Δ${sym("b", l)}`, u.bias_changes[l - 1], row));
     vecs.push(vector(`${sym("b", l)} (after)`, u.biases[l - 1], row));
   } else {
-    parts.push(weights(sym("W", l), ctx.weightsUsed(l), cellSel));
+    parts.push(weights(ctx.notation, sym("W", l), ctx.weightsUsed(l), cellSel));
     vecs.push(vector(sym("b", l), ctx.biasesUsed(l), row));
   }
   if (kind === "forward" || kind === "loss" || (kind === "backward" && fwd)) {
@@ -96,10 +96,10 @@ export function layerMatrices(ctx, l, sel) {
   }
   if (kind === "backward" && back) {
     vecs.push(vector(sym("δ", l), back.example.delta, row));
-    parts.push(weights(`∂L/∂${sym("W", l)}`, back.grad_weights, cellSel));
+    parts.push(weights(ctx.notation, `∂L/∂${sym("W", l)}`, back.grad_weights, cellSel));
     vecs.push(vector(`∂L/∂${sym("b", l)}`, back.grad_biases, row));
   }
-  const shape = `Layer ${l}: ${ctx.sizes[l]} neuron${ctx.sizes[l] === 1 ? "" : "s"} fed by ${ctx.sizes[l - 1]} ${l === 1 ? "input" : "neuron"}${ctx.sizes[l - 1] === 1 ? "" : "s"}; ${layerSum(l, prevSup(l))}`;
+  const shape = `Layer ${l}: ${ctx.sizes[l]} neuron${ctx.sizes[l] === 1 ? "" : "s"} fed by ${ctx.sizes[l - 1]} ${l === 1 ? "input" : "neuron"}${ctx.sizes[l - 1] === 1 ? "" : "s"}; ${layerSum(ctx.notation, l, prevSup(l))}`;
   return (
     `<div class="mv-layer"><div class="mv-layer-head">${shape}</div>` +
     `<div class="mv-mats">${parts.join("")}</div><div class="mv-vecs">${vecs.join("")}</div>` +

@@ -15,7 +15,7 @@ function parameter(ctx, sel) {
   if (sel.kind === "weight") {
     const k = sel.col;
     return {
-      name: weightSym(l, j + 1, k + 1),
+      name: weightSym(ctx.notation, l, j + 1, k + 1),
       before: rec.weights_before[l - 1][j][k],
       after: rec.weights[l - 1][j][k],
       change: rec.weight_changes?.[l - 1]?.[j]?.[k],

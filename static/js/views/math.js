@@ -15,11 +15,11 @@ import { LOSS_TEXT, activationOf, eq, esc, gName, note, num, sym } from "./math-
 import { updateEquations } from "./math-update.js";
 import { currentRecords, indexRecords, phaseOf, sizesOf } from "./network-values.js";
 import { el, startView } from "./view-frame.js";
-import { notation, weightConvention, weightSym } from "./notation.js";
+import { notationOf, weightConvention, weightSym } from "./notation.js";
 
 /** A button switching the weight notation (the help overlay has the same choice). */
-function notationToggle() {
-  const other = notation() === "columns" ? "rows" : "columns";
+function notationToggle(notation) {
+  const other = notation === "columns" ? "rows" : "columns";
   const text = other === "columns" ? "write as w<sub>ij</sub> from i to j" : "write as W<sub>jk</sub> to j from k";
   return `<button type="button" class="mv-notation" data-notation="${other}" title="Switch how weights are written (also in the help, ?)">${text}</button>`;
 }
@@ -54,9 +54,9 @@ function phaseText(phase, L) {
 }
 
 /** The name of a selection in the lectures' symbols. */
-function focusName(sel, L, labels) {
+function focusName(sel, L, labels, notation) {
   const J = sel.row + 1;
-  if (sel.kind === "weight") return `weight ${weightSym(sel.layer, J, sel.col + 1)} (neuron ${sel.col + 1} of layer ${sel.layer - 1} → neuron ${J} of layer ${sel.layer})`;
+  if (sel.kind === "weight") return `weight ${weightSym(notation, sel.layer, J, sel.col + 1)} (neuron ${sel.col + 1} of layer ${sel.layer - 1} → neuron ${J} of layer ${sel.layer})`;
   if (sel.kind === "bias") return `bias ${sym("b", sel.layer, J)}`;
   if (sel.layer === 0) return `input ${sym("x", null, J)} = ${esc(labels[sel.row] ?? "")}`;
   return `${sel.layer === L ? "output neuron" : "neuron"} ${sym("a", sel.layer, J)} (layer ${sel.layer}, neuron ${J})`;
@@ -109,6 +109,7 @@ export function mount(root, store) {
       idx,
       phase,
       featureLabels: labels,
+      notation: notationOf(state),
       batchSize: config.batch_size,
       weightsUsed: (l) => (idx.update ? idx.update.weights_before[l - 1] : params.weights[l - 1]),
       biasesUsed: (l) => (idx.update ? idx.update.biases_before[l - 1] : params.biases[l - 1]),
@@ -124,7 +125,7 @@ export function mount(root, store) {
 
     const head =
       `<div class="mv-head"><span class="mv-phase">${esc(phaseText(phase, L))}</span>` +
-      `<span class="mv-focus">${focusName(sel, L, labels)}${explicit ? "" : ' <span class="mv-default">(default; click a neuron or weight to choose)</span>'}</span></div>`;
+      `<span class="mv-focus">${focusName(sel, L, labels, ctx.notation)}${explicit ? "" : ' <span class="mv-default">(default; click a neuron or weight to choose)</span>'}</span></div>`;
     const equations = `<div class="mv-eqs">${equationsFor(ctx, sel, params)}</div>`;
     const matLayer = phase.kind === "forward" || phase.kind === "backward" ? phase.layer : phase.kind === "loss" ? L : Math.max(1, sel.layer);
     const mats = layerMatrices(ctx, matLayer, sel);
@@ -160,7 +161,7 @@ function equationsFor(ctx, sel, params) {
     if (l === 0) {
       const rec = ctx.idx.backward[1];
       return rec
-        ? eq(`∂ℓ/∂${sym("x", null, j + 1)}`, `Σ<sub>i</sub> ${weightSym(1, "i", j + 1)} ${sym("δ", 1, "i")}`, `<b>${num(rec.example.grad_input[j])}</b>`) +
+        ? eq(`∂ℓ/∂${sym("x", null, j + 1)}`, `Σ<sub>i</sub> ${weightSym(ctx.notation, 1, "i", j + 1)} ${sym("δ", 1, "i")}`, `<b>${num(rec.example.grad_input[j])}</b>`) +
             note("Inputs have no δ and no parameters; this is how the loss would change with the input.")
         : note("Inputs have no δ; the backward pass ends at layer 1.");
     }
@@ -171,7 +172,7 @@ function equationsFor(ctx, sel, params) {
   if (l === 0) return inputNeuron(ctx, j);
   let html = "";
   if (sel.kind === "weight") {
-    html += eq(weightSym(l, j + 1, sel.col + 1), `<b>${num(params.weights[l - 1][j][sel.col])}</b>`);
+    html += eq(weightSym(ctx.notation, l, j + 1, sel.col + 1), `<b>${num(params.weights[l - 1][j][sel.col])}</b>`);
   } else if (sel.kind === "bias") {
     html += eq(sym("b", l, j + 1), `<b>${num(params.biases[l - 1][j])}</b>`);
   }
@@ -195,7 +196,7 @@ function conventions(ctx, state) {
   return (
     '<div class="mv-conventions">' +
     `<span>Loss: ${loss ? loss.convention : esc(c.loss ?? "")}; L = (1/B) Σ<sub>i</sub> ℓ<sub>i</sub>, the mean over the batch (B = ${esc(fmt(B))})${reg}${eta}.</span> ` +
-    `<span>${weightConvention()} ${notationToggle()}; g per layer: ${esc(acts.join(", "))}; traced example #${esc(String(ex))}.</span>` +
+    `<span>${weightConvention(ctx.notation)} ${notationToggle(ctx.notation)}; g per layer: ${esc(acts.join(", "))}; traced example #${esc(String(ex))}.</span>` +
     "</div>"
   );
 }

@@ -17,6 +17,7 @@ export function parseNumber(text) {
  * Create the editor inside `stage` (positioned relative to it).
  * @param {HTMLElement} stage
  * @returns {{open: (target: object, value: number, x: number, y: number) => void, close: () => void}}
+ *   target: {kind, layer, row, col?, name} (name: the parameter as paramName writes it)
  */
 export function createEditor(stage) {
   const box = document.createElement("form");
@@ -45,7 +46,7 @@ export function createEditor(stage) {
 
   function open(t, value, x, y) {
     target = t;
-    label.firstChild.textContent = `${paramName(t.kind, t.layer, t.row, t.col)} = `;
+    label.firstChild.textContent = `${t.name} = `;
     input.value = String(value);
     input.classList.remove("invalid");
     box.hidden = false;
@@ -89,9 +90,9 @@ export function createEditor(stage) {
 
 /**
  * A parameter's name in the lectures' notation, 1-based: W²₁₃ (row 1, column 3 of W²) or w⁽²⁾₃₁ as the
- * notation in use writes it (notation.js), b²₁.
+ * notation ("rows" or "columns", notation.js) writes it, b²₁.
  */
-export function paramName(kind, layer, row, col = null) {
+export function paramName(notation, kind, layer, row, col = null) {
   if (kind !== "weight") return biasText(layer, row + 1);
-  return weightText(layer, row + 1, col + 1);
+  return weightText(notation, layer, row + 1, col + 1);
 }

@@ -9,6 +9,7 @@
 import { fmt } from "../format.js";
 import { edgeEnds, nearestEdge } from "./network-layout.js";
 import { paramName } from "./network-edit.js";
+import { notationOf } from "./notation.js";
 import { setAttr } from "./network-paint.js";
 
 /** How close (px) a click must be to an edge to pick it. */
@@ -56,7 +57,7 @@ export function attachPointer(svg, store, editor, view) {
     for (const k of ["x1", "y1", "x2", "y2"]) setAttr(refs.hoverEdge, k, String(e[k]));
     setAttr(refs.hoverEdge, "display", "inline");
     const w = model.weights[edge.layer - 1][edge.row][edge.col];
-    let text = `${paramName("weight", edge.layer, edge.row, edge.col)} = ${fmt(w)}`;
+    let text = `${paramName(notationOf(store.get()), "weight", edge.layer, edge.row, edge.col)} = ${fmt(w)}`;
     const m = model.overlay?.mats?.[edge.layer];
     if (m) text += `   ${model.overlay.name} = ${fmt(m[edge.row][edge.col])}`;
     label.textContent = text;
@@ -74,7 +75,7 @@ export function attachPointer(svg, store, editor, view) {
       const row = Number(biasEl.dataset.row);
       store.set({ selection: { kind: "bias", layer, row } });
       const n = layout.nodes[layer][row];
-      editor.open({ kind: "bias", layer, row }, model.biases[layer - 1][row], n.x - 10, n.y + layout.s + 4);
+      editor.open({ kind: "bias", layer, row, name: paramName(notationOf(store.get()), "bias", layer, row) }, model.biases[layer - 1][row], n.x - 10, n.y + layout.s + 4);
       return;
     }
     const nodeEl = ev.target.closest?.(".nv-node");
@@ -91,7 +92,7 @@ export function attachPointer(svg, store, editor, view) {
     }
     store.set({ selection: { kind: "weight", layer: edge.layer, row: edge.row, col: edge.col } });
     const e = edgeEnds(layout, edge.layer, edge.row, edge.col);
-    editor.open({ kind: "weight", ...edge }, model.weights[edge.layer - 1][edge.row][edge.col], (e.x1 + e.x2) / 2 - 40, (e.y1 + e.y2) / 2 + 6);
+    editor.open({ kind: "weight", ...edge, name: paramName(notationOf(store.get()), "weight", edge.layer, edge.row, edge.col) }, model.weights[edge.layer - 1][edge.row][edge.col], (e.x1 + e.x2) / 2 - 40, (e.y1 + e.y2) / 2 + 6);
   });
 
   let hoverFrame = 0;
