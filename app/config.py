@@ -114,7 +114,7 @@ class Settings:
     # Kernel send buffer of each socket: bounds what a client that stops reading can hold up, so its send
     # blocks (and times out) within a couple of seconds instead of after megabytes of autotuned buffer.
     socket_send_buffer_bytes: int = 256 * 1024
-    # Where sessions are written on shutdown and read back on start (app/persist.py); "" keeps none.
+    # Where sessions are written on shutdown and read back on start (app/sessions/persist.py); "" keeps none.
     # `python -m app` (make run) uses SERVE_STATE_FILE unless BACKPROP_STATE_FILE is set.
     state_file: str = ""
 

@@ -9,12 +9,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from app import errors
+from app.api import errors, pages
+from app.api import rest as api
+from app.api.responses import WireJSON
 from app.config import Settings
-from app.hub import Hub
-from app.responses import WireJSON
-from app.routes import api, pages
-from app.ws import router as ws_router
+from app.live.endpoint import router as ws_router
+from app.live.hub import Hub
 
 DESCRIPTION = (
     "Watch a neural network learn, one layer at a time, with the real numbers. REST for scripts and tests; "

@@ -14,7 +14,7 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from websockets.exceptions import InvalidState
 
 from app.config import Settings
-from app.connection import ABORT_EXTENSION, SEND_NOW_EXTENSION
+from app.live.connection import ABORT_EXTENSION, SEND_NOW_EXTENSION
 
 
 class AbortableWebSocketProtocol(WebSocketsSansIOProtocol):

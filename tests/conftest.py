@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from tests.server.live import LiveServer, start_server
+from tests.support.live_server import LiveServer, start_server
 
 # Property tests check values, not speed: no per-example deadline, so a loaded CI machine cannot fail them.
 hypothesis.settings.register_profile("lab", deadline=None)

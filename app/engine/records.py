@@ -7,20 +7,34 @@ column buffers are transposed back to the lectures' row-per-example tables here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
+from app.engine.hyper import Hyper
 from app.engine.losses import Loss, output_delta
 from app.engine.network import Network
+from app.engine.optimizers import SGD
 from app.engine.workspace import Program
-
-if TYPE_CHECKING:
-    from app.engine.stepper import Stepper
 
 FloatArray = NDArray[np.float64]
 Record = dict[str, Any]
+
+
+class PhaseContext(Protocol):
+    """What records read besides the iteration in flight: the phase machine (app/engine/stepper.py)."""
+
+    @property
+    def net(self) -> Network: ...
+    @property
+    def loss(self) -> Loss: ...
+    @property
+    def fused(self) -> bool: ...
+    @property
+    def hyper(self) -> Hyper: ...
+    @property
+    def optimizer(self) -> SGD: ...
 
 
 @dataclass
@@ -53,7 +67,7 @@ def _rows(columns: FloatArray) -> FloatArray:
     return np.ascontiguousarray(columns.T)
 
 
-def build_record(st: Stepper, flight: Flight, index: int) -> Record:
+def build_record(st: PhaseContext, flight: Flight, index: int) -> Record:
     """The record of phase `index` of the iteration `flight` (the update record after its commit)."""
     phase, layer = phase_of(index, st.net.depth)
     trace = flight.trace
@@ -85,19 +99,19 @@ def build_record(st: Stepper, flight: Flight, index: int) -> Record:
     return record
 
 
-def _batch_x(st: Stepper, flight: Flight) -> FloatArray:
+def _batch_x(st: PhaseContext, flight: Flight) -> FloatArray:
     """The batch's inputs as rows (B, n_0)."""
     return _rows(flight.program.x[: st.net.sizes[0]])
 
 
-def _forward(st: Stepper, flight: Flight, layer: int) -> Record:
+def _forward(st: PhaseContext, flight: Flight, layer: int) -> Record:
     """a_prev, z, a of the batch at `layer`."""
     ws = flight.program.workspace
     a_prev = _batch_x(st, flight) if layer == 1 else _rows(ws.a[layer - 2])
     return {"a_prev": a_prev, "z": _rows(ws.z[layer - 1]), "a": _rows(ws.a[layer - 1])}
 
 
-def _loss(st: Stepper, flight: Flight) -> Record:
+def _loss(st: PhaseContext, flight: Flight) -> Record:
     """Mean data loss, regularisation, total, per-example losses, output, targets, ∂ℓ/∂a^L."""
     ws = flight.program.workspace
     z, a, y = _rows(ws.z[-1]), _rows(ws.a[-1]), _rows(flight.program.y)
@@ -116,7 +130,7 @@ def _loss(st: Stepper, flight: Flight) -> Record:
     }
 
 
-def _backward(st: Stepper, flight: Flight, layer: int) -> Record:
+def _backward(st: PhaseContext, flight: Flight, layer: int) -> Record:
     """δ^l, the gradients of layer l (total, data and regularisation parts), ∂ℓ/∂a^(l−1) and g'(z^l)."""
     ws, layout, net = flight.program.workspace, st.net.layout, st.net
     data = ws.grad_data_blocks[layer - 1]
@@ -145,7 +159,7 @@ def _backward(st: Stepper, flight: Flight, layer: int) -> Record:
     }
 
 
-def _update(st: Stepper) -> Record:
+def _update(st: PhaseContext) -> Record:
     """Weights and biases before and after the committed update, the change, and the optimizer's state."""
     layout = st.net.layout
     before_w, after_w = layout.weights(st.net.spare), layout.weights(st.net.theta)

@@ -1,6 +1,6 @@
 """The binary frame's JSON header (docs/protocol.md, "Binary frame").
 
-The server writes frames from pre-encoded parts for speed (app/frames.py, app/snapshot.py, app/maps.py);
+The server writes frames from pre-encoded parts for speed (app/wire/frames.py, snapshot.py, maps.py);
 this model is the contract those bytes keep, and the tests validate every frame they read against it.
 """
 

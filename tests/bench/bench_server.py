@@ -32,12 +32,12 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
 
-from app.codec import unpack_frame
 from app.config import Settings
-from app.frames import build_frame
-from app.hub import Hub
-from app.labs import build_lab
-from tests.server.live import LiveServer, start_server
+from app.live.hub import Hub
+from app.sessions.labs import build_lab
+from app.wire.codec import unpack_frame
+from app.wire.frames import build_frame
+from tests.support.live_server import LiveServer, start_server
 
 TARGETS = {"single_fps": 600.0, "frame_bytes": 45 * 1024, "fleet_fps_fraction": 0.95, "fleet_p99_ms": 150.0}
 SINGLE_SECONDS = 6.0

@@ -1,0 +1,167 @@
+"""The REST API (docs/protocol.md): create, read, change, step and delete sessions; /api/meta."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from app.api.meta import build_meta
+from app.api.responses import WireJSON
+from app.live.hub import Hub
+from app.schemas import (
+    LIVE_FIELDS,
+    GradcheckReply,
+    Parameters,
+    ResetRequest,
+    SelectRequest,
+    SessionConfig,
+    SessionState,
+    StepReply,
+    StepRequest,
+)
+from app.schemas.state import DivergedAnswer, MessageAnswer, ValidationAnswer
+from app.sessions import operations, stepping
+from app.sessions.labs import build_lab
+from app.sessions.session import Session
+from app.wire.frames import state_payload
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": MessageAnswer, "description": "Unknown session"}
+}
+_INVALID: dict[int | str, dict[str, Any]] = {
+    400: {"model": MessageAnswer, "description": "The body could not be read (not UTF-8 JSON)"},
+    413: {"model": MessageAnswer, "description": "The body is larger than max_body_bytes"},
+    422: {"model": ValidationAnswer, "description": "A field's value was refused (the message names it)"},
+}
+
+
+def get_hub(request: Request) -> Hub:
+    """The application's hub."""
+    hub: Hub = request.app.state.hub
+    return hub
+
+
+HubDep = Annotated[Hub, Depends(get_hub)]
+
+
+def get_session(session_id: str, hub: HubDep) -> Session:
+    """The session named in the path (404 via UnknownSession otherwise), marked as used."""
+    session = hub.store.get(session_id)
+    session.touch()
+    return session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _state(session: Session, status_code: int = 200) -> WireJSON:
+    """The session's state as the answer."""
+    return WireJSON(state_payload(session), status_code=status_code)
+
+
+@router.post(
+    "/sessions",
+    status_code=201,
+    response_model=SessionState,
+    responses={**_INVALID, 503: {"model": MessageAnswer, "description": "Session limit reached"}},
+)
+async def create_session(hub: HubDep, config: Annotated[SessionConfig | None, Body()] = None) -> Response:
+    """Create a session; every field is optional (TF Playground's defaults). Answers 201 with its state."""
+    values = config.model_dump(include=config.model_fields_set) if config is not None else {}
+    lab = build_lab(values)
+    session = hub.store.add(lab)
+    hub.record_point(session)
+    return _state(session, 201)
+
+
+@router.get("/sessions/{session_id}", response_model=SessionState, responses=_NOT_FOUND)
+async def read_session(session: SessionDep) -> Response:
+    """The full state: configuration, parameters, metrics, loss curve, data."""
+    return _state(session)
+
+
+@router.patch("/sessions/{session_id}", response_model=SessionState, responses={**_NOT_FOUND, **_INVALID})
+async def change_session(session: SessionDep, hub: HubDep, config: SessionConfig) -> Response:
+    """Change configuration fields: live hyperparameters alone change in place (no reset, logged as a
+    change); any other field rebuilds the network and data with the given fields."""
+    values = config.model_dump(include=config.model_fields_set)
+    if set(values) - LIVE_FIELDS:
+        await operations.rebuild(hub, session, values)
+    elif values:
+        await operations.set_hyper(hub, session, values)
+    return _state(session)
+
+
+@router.put(
+    "/sessions/{session_id}/parameters", response_model=SessionState, responses={**_NOT_FOUND, **_INVALID}
+)
+async def put_parameters(session: SessionDep, hub: HubDep, parameters: Parameters) -> Response:
+    """Set every weight and bias exactly (shapes must match the network)."""
+    await operations.set_parameters(hub, session, parameters.weights, parameters.biases)
+    return _state(session)
+
+
+@router.post(
+    "/sessions/{session_id}/step",
+    response_model=StepReply,
+    responses={
+        **_NOT_FOUND,
+        **_INVALID,
+        409: {
+            "model": DivergedAnswer,
+            "description": "The step diverged; the session kept its last finite state",
+        },
+    },
+)
+async def step_session(session: SessionDep, hub: HubDep, request: StepRequest) -> Response:
+    """Step by phase, iteration or epoch; the records in order (the newest max_records_per_reply of them)."""
+    try:  # the count's upper bound is this server's max_step_count
+        StepRequest.model_validate(request.model_dump(), context={"settings": hub.settings})
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        raise RequestValidationError(errors) from None
+    records, omitted = await stepping.step(hub, session, request.unit, request.count)
+    reply = {"unit": request.unit, "count": request.count, "records": records, "omitted": omitted}
+    return WireJSON({**reply, "state": state_payload(session)})
+
+
+@router.post(
+    "/sessions/{session_id}/reset", response_model=SessionState, responses={**_NOT_FOUND, **_INVALID}
+)
+async def reset_session(session: SessionDep, hub: HubDep, request: ResetRequest | None = None) -> Response:
+    """Back to the same initialisation (seed null) or re-randomise from a new seed; the curve restarts."""
+    await operations.reset(hub, session, request.seed if request is not None else None)
+    return _state(session)
+
+
+@router.post(
+    "/sessions/{session_id}/select", response_model=SessionState, responses={**_NOT_FOUND, **_INVALID}
+)
+async def select_example(session: SessionDep, hub: HubDep, request: SelectRequest) -> Response:
+    """Trace one training example: its own values appear in every phase record."""
+    await operations.select(hub, session, request.example)
+    return _state(session)
+
+
+@router.get("/sessions/{session_id}/gradcheck", response_model=GradcheckReply, responses=_NOT_FOUND)
+async def gradient_check(session: SessionDep) -> Response:
+    """Central differences for every parameter: the relative error of each, per layer."""
+    return WireJSON(await operations.gradcheck(session))
+
+
+@router.delete("/sessions/{session_id}", status_code=204, responses=_NOT_FOUND)
+async def delete_session(session: SessionDep, hub: HubDep) -> Response:
+    """Delete the session; its open sockets close with 4004."""
+    hub.drop(session)
+    return Response(status_code=204)
+
+
+@router.get("/meta")
+async def meta(hub: HubDep) -> Response:
+    """Names (with formulas), coherent output/loss pairs, presets, limits and defaults."""
+    return WireJSON(build_meta(hub.settings))

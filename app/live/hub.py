@@ -1,0 +1,85 @@
+"""The server's sessions and what connects them to sockets: publishing state and frames, idle eviction,
+closing sockets (deleted session, shutdown)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+
+from app.config import Settings
+from app.live.connection import CLOSE_GOING_AWAY, Connection
+from app.sessions import persist
+from app.sessions.publisher import Publisher
+from app.sessions.session import Session, SessionStore
+
+CLOSE_SESSION_GONE = 4004
+log = logging.getLogger("backprop.hub")
+
+
+class Hub(Publisher):
+    """Holds the session store and publishes to its sessions' sockets (Publisher); evicts idle sessions and
+    closes sockets (deleted session, shutdown)."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.store = SessionStore(settings)
+        self._eviction: asyncio.Task[None] | None = None
+        self.connections: set[Connection] = set()  # every open socket, for shutdown
+        self.closing = False
+
+    # lifecycle
+
+    def drop(self, session: Session, code: int = CLOSE_SESSION_GONE, reason: str = "session deleted") -> None:
+        """Remove a session: stop playing, close its sockets with `code`."""
+        session.playing = False
+        if session.play_task is not None:
+            session.play_task.cancel()
+        for connection in list(session.connections):
+            connection.close(code, reason)
+        with contextlib.suppress(KeyError):
+            self.store.remove(session.id)
+
+    async def _evict_forever(self) -> None:
+        """Every eviction_interval_seconds, drop sessions idle for longer than session_idle_seconds."""
+        while True:
+            await asyncio.sleep(self.settings.eviction_interval_seconds)
+            for session in self.store.idle():
+                self.drop(session, reason="session evicted after being idle")
+
+    async def start(self) -> None:
+        """Read back the sessions kept by the last shutdown, start the idle eviction task."""
+        if self.settings.state_file:
+            restored = persist.load(self.store, Path(self.settings.state_file))
+            if restored:
+                log.info("%d session(s) restored from %s", restored, self.settings.state_file)
+        self._eviction = asyncio.create_task(self._evict_forever())
+
+    async def close_all(self, grace: float) -> None:
+        """Close every socket with 1001 (going away) and wait up to `grace` seconds for them to finish."""
+        self.closing = True
+        for session in self.store:
+            session.playing = False
+        for connection in list(self.connections):
+            connection.close(CLOSE_GOING_AWAY, "server shutting down")
+        deadline = asyncio.get_running_loop().time() + grace
+        while self.connections and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.02)
+        for connection in list(self.connections):
+            connection.abort()
+
+    async def stop(self) -> None:
+        """Close every socket, stop every play loop and the eviction task, keep the sessions (state_file)."""
+        await self.close_all(self.settings.shutdown_close_seconds)
+        tasks = [s.play_task for s in self.store if s.play_task is not None]
+        if self._eviction is not None:
+            tasks.append(self._eviction)
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self.settings.state_file:
+            saved = persist.save(self.store, Path(self.settings.state_file))
+            log.info("%d session(s) kept in %s for the next start", saved, self.settings.state_file)

@@ -1,0 +1,137 @@
+"""Socket messages, from text to effect: parse (finite JSON only), validate against the schemas, run the
+operation. `handle` returns the replies meant for the sender alone; what every socket of the session must
+see (frames, state, changes, divergence) goes out through the hub. Every rejection is an error reply naming
+the problem, and leaves the session as it was.
+
+Error codes: bad_json, not_an_object, missing_type, unknown_type, invalid (a field's value), rejected (the
+engine refused it, e.g. an incoherent loss), binary_frame and rate_limited (from app/live/endpoint.py).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.live import player
+from app.live.hub import Hub
+from app.schemas import CLIENT_MESSAGE, MESSAGE_TYPES
+from app.schemas import messages as m
+from app.schemas.errors import describe
+from app.sessions import operations, stepping
+from app.sessions.labs import Diverged, OperationError
+from app.sessions.session import Session
+from app.wire.frames import state_payload
+
+_MAX_LISTED_ERRORS = 5
+
+
+class BadJSON(ValueError):
+    """The text is not JSON the lab accepts (malformed, NaN, Infinity, or a number beyond float64)."""
+
+
+def error(code: str, field: str | None, message: str) -> dict[str, Any]:
+    """An error reply."""
+    return {"type": "error", "code": code, "field": field, "message": message}
+
+
+def _refuse_constant(name: str) -> Any:
+    """JSON's non-standard NaN / Infinity tokens are refused."""
+    raise BadJSON(f"{name} is not a number JSON allows; every number must be finite")
+
+
+def _finite_float(text: str) -> float:
+    """A JSON number as a float, refusing those beyond float64's range (1e999 would read as infinity)."""
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise BadJSON(f"the number {text[:40]} is beyond float64's range; every number must be finite")
+    return value
+
+
+def parse(text: str) -> Any:
+    """Strict JSON: BadJSON naming the problem for malformed text or non-finite numbers."""
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except BadJSON:
+        raise
+    except json.JSONDecodeError as exc:
+        raise BadJSON(f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:
+        raise BadJSON(f"unreadable JSON: {str(exc)[:120]}") from None
+
+
+def validation_error(exc: ValidationError) -> dict[str, Any]:
+    """An error reply for a message that failed validation: the first field, every problem (up to 5)."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    if first["type"] == "union_tag_not_found":
+        return error("missing_type", "type", f'a message needs a "type": one of {", ".join(MESSAGE_TYPES)}')
+    if first["type"] == "union_tag_invalid":
+        tag = first.get("ctx", {}).get("tag", "")
+        return error(
+            "unknown_type", "type", f"unknown message type {tag!r}; known types: {', '.join(MESSAGE_TYPES)}"
+        )
+    described = [describe(dict(e), skip=1) for e in errors[:_MAX_LISTED_ERRORS]]
+    more = len(errors) - len(described)
+    message = "; ".join(text for _, text in described) + (f"; and {more} more" if more > 0 else "")
+    return error("invalid", described[0][0] or None, message)
+
+
+async def handle(hub: Hub, session: Session, text: str) -> list[dict[str, Any]]:
+    """Run one text message on the session; the replies for the sender alone."""
+    try:
+        data = parse(text)
+    except BadJSON as exc:
+        return [error("bad_json", None, str(exc))]
+    if not isinstance(data, dict):
+        return [error("not_an_object", None, 'a message must be a JSON object with a "type"')]
+    try:
+        message = CLIENT_MESSAGE.validate_python(data, context={"settings": hub.settings})
+    except ValidationError as exc:
+        return [validation_error(exc)]
+    session.touch()
+    try:
+        return await dispatch(hub, session, message)
+    except OperationError as exc:
+        return [error("rejected", exc.field, exc.message)]
+    except Diverged:
+        return []  # the diverged message already went to every socket of the session
+
+
+async def dispatch(hub: Hub, session: Session, message: m.ClientMessage) -> list[dict[str, Any]]:
+    """Apply a validated message."""
+    if isinstance(message, m.StepMessage):
+        await stepping.step(hub, session, message.unit, message.count)
+    elif isinstance(message, m.PlayMessage):
+        player.play(hub, session, message.speed, message.fps)
+    elif isinstance(message, m.PauseMessage):
+        player.pause(hub, session)
+    elif isinstance(message, m.SetMessage):
+        changes = message.changes.model_dump(exclude_none=True)
+        if not changes:
+            return [error("invalid", "changes", "changes: give at least one hyperparameter to change")]
+        await operations.set_hyper(hub, session, changes)
+    elif isinstance(message, m.RebuildMessage):
+        config = message.config
+        await operations.rebuild(hub, session, config.model_dump(include=config.model_fields_set))
+    elif isinstance(message, m.SetParametersMessage):
+        await operations.set_parameters(hub, session, message.weights, message.biases)
+    elif isinstance(message, m.SetWeightMessage):
+        await operations.set_weight(hub, session, message.layer, message.row, message.col, message.value)
+    elif isinstance(message, m.SetBiasMessage):
+        await operations.set_bias(hub, session, message.layer, message.row, message.value)
+    elif isinstance(message, m.ResetMessage):
+        await operations.reset(hub, session, message.seed)
+    elif isinstance(message, m.SelectMessage):
+        await operations.select(hub, session, message.example)
+    elif isinstance(message, m.AddPointMessage):
+        x1, x2 = message.x
+        await operations.change_points(hub, session, (x1, x2, message.label), None)
+    elif isinstance(message, m.RemovePointMessage):
+        await operations.change_points(hub, session, None, message.index)
+    elif isinstance(message, m.HistoryMessage):
+        return [{"type": "history", "since": message.since, "points": session.history_since(message.since)}]
+    else:
+        return [{"type": "state", **state_payload(session)}]
+    return []

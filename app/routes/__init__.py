@@ -1,1 +1,0 @@
-"""HTTP routes: the page (pages.py) and the REST API (api.py)."""

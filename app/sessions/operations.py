@@ -1,0 +1,110 @@
+"""What can be done to a session besides stepping, shared by REST and the socket: each runs under the
+session's lock, turns the engine's refusals into OperationError, and publishes what the session's sockets
+must see. A rejected operation changes nothing: the engine validates before it mutates, and a rebuild
+builds the new Lab before replacing the old one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.sessions.labs import build_lab, engine_call
+from app.sessions.publisher import Publisher
+from app.sessions.session import Session
+from app.wire.codec import to_wire
+
+
+async def set_hyper(hub: Publisher, session: Session, changes: dict[str, Any]) -> dict[str, list[Any]]:
+    """Change live hyperparameters; logs and announces what changed as {field: [old, new]}."""
+    async with session.lock:
+        changed = engine_call(session.lab.set_hyper, **changes)
+        diff = {name: [to_wire(old), to_wire(new)] for name, (old, new) in changed.items()}
+        if diff:
+            step_now = int(session.lab.cursor["step"])
+            session.add_change(step_now, diff)
+            hub.publish_text(session, {"type": "changed", "step": step_now, "changes": diff})
+            hub.publish_frame(session, session.iteration_records or None)
+        return diff
+
+
+async def rebuild(hub: Publisher, session: Session, values: dict[str, Any]) -> None:
+    """Rebuild the network and data from the current configuration with `values` changed."""
+    async with session.lock:
+        session.lab = build_lab(values, session.lab.config)
+        _restart(hub, session)
+
+
+async def reset(hub: Publisher, session: Session, seed: int | None) -> None:
+    """Back to the initial parameters (seed None) or a new initialisation from `seed`."""
+    async with session.lock:
+        if seed is None:
+            engine_call(session.lab.reset)
+        else:
+            engine_call(session.lab.reset, seed=seed)
+        _restart(hub, session)
+
+
+def _restart(hub: Publisher, session: Session) -> None:
+    """A fresh run: empty loss curve, a point at step 0, the new state and a frame to every socket."""
+    session.clear_history()
+    session.iteration_records = []
+    session.diverged = None
+    metrics = hub.record_point(session)
+    hub.publish_state(session)
+    hub.publish_frame(session, None, metrics)
+
+
+async def set_parameters(hub: Publisher, session: Session, weights: Any, biases: Any) -> None:
+    """Set every parameter exactly."""
+    async with session.lock:
+        engine_call(session.lab.set_parameters, weights, biases)
+        _parameters_changed(hub, session)
+
+
+async def set_weight(hub: Publisher, session: Session, layer: int, row: int, col: int, value: float) -> None:
+    """Set W^layer[row][col]."""
+    async with session.lock:
+        engine_call(session.lab.set_weight, layer, row, col, value)
+        _parameters_changed(hub, session)
+
+
+async def set_bias(hub: Publisher, session: Session, layer: int, row: int, value: float) -> None:
+    """Set b^layer[row]."""
+    async with session.lock:
+        engine_call(session.lab.set_bias, layer, row, value)
+        _parameters_changed(hub, session)
+
+
+def _parameters_changed(hub: Publisher, session: Session) -> None:
+    """New loss-curve point and a frame after an edit of the parameters."""
+    session.diverged = None
+    metrics = hub.record_point(session)
+    hub.publish_frame(session, session.iteration_records or None, metrics)
+
+
+async def select(hub: Publisher, session: Session, index: int) -> None:
+    """Trace training example `index`."""
+    async with session.lock:
+        engine_call(session.lab.select, index)
+        hub.publish_frame(session, session.iteration_records or None)
+
+
+async def change_points(
+    hub: Publisher, session: Session, add: tuple[float, float, float] | None, remove: int | None
+) -> None:
+    """Add a training point (x1, x2, label) or remove one by index; everyone gets the new data."""
+    async with session.lock:
+        if add is not None:
+            engine_call(session.lab.add_point, *add)
+        elif remove is not None:
+            engine_call(session.lab.remove_point, remove)
+        metrics = hub.record_point(session)
+        hub.publish_state(session)
+        hub.publish_frame(session, None, metrics)
+
+
+async def gradcheck(session: Session) -> dict[str, Any]:
+    """Central differences for every parameter: per-layer relative errors and the largest overall."""
+    async with session.lock:
+        layers = to_wire(engine_call(session.lab.gradient_check), "gradcheck")
+    return {"layers": layers, "max": max((layer["max"] for layer in layers), default=0.0)}

@@ -1,0 +1,50 @@
+"""Publishing: every change a session's sockets must see goes out through a Publisher (the live hub is one).
+
+Sessions reach their sockets only as outlets (app/sessions/session.py), so stepping and operations publish
+without knowing anything of the live transport above them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.config import Settings
+from app.sessions.session import Session
+from app.wire.codec import dumps
+from app.wire.frames import build_frame, history_point, metrics_of, state_payload
+
+
+class Publisher:
+    """Builds what a session's outlets are sent: frames, text messages, the full state."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def record_point(self, session: Session) -> dict[str, Any]:
+        """Compute the metrics, append them to the loss curve, and return them."""
+        metrics = metrics_of(session)
+        session.add_point(history_point(session, metrics))
+        return metrics
+
+    def publish_frame(
+        self,
+        session: Session,
+        records: list[dict[str, Any]] | None = None,
+        metrics: dict[str, Any] | None = None,
+    ) -> None:
+        """Build one frame (only if someone is connected) and put it in every socket's slot."""
+        if not session.connections:
+            return
+        metrics = metrics if metrics is not None else metrics_of(session)
+        session.broadcast_frame(build_frame(session, self.settings, metrics, records))
+
+    def publish_text(self, session: Session, message: dict[str, Any]) -> None:
+        """Send a text message to every socket of the session."""
+        if session.connections:
+            session.broadcast_text(dumps(message))
+
+    def publish_state(self, session: Session) -> None:
+        """Send the full state to every socket of the session."""
+        if session.connections:
+            session.unsent_points.clear()  # the state carries the whole history
+            session.broadcast_text(dumps({"type": "state", **state_payload(session)}))

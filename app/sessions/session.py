@@ -1,0 +1,200 @@
+"""Sessions: one network each (the engine's Lab) with its loss-curve history, and the store that holds them.
+
+Ids are 128-bit random (secrets.token_urlsafe(16)). The store caps how many exist and evicts those idle
+(no socket open and no request) for longer than session_idle_seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from app.config import Settings
+from app.engine.lab import Lab
+from app.wire.snapshot import Snapshot
+
+ID_BYTES = 16  # 128 bits
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(ID_BYTES)
+
+
+class Outlet(Protocol):
+    """Where a session's messages go: one open socket (app/live/connection.py) as the session sees it."""
+
+    @property
+    def frame_pending(self) -> bool:
+        """A frame is waiting in the slot, not yet sent."""
+
+    def send_text(self, text: str) -> None:
+        """Queue a text message."""
+
+    def send_frame(self, frame: bytes) -> None:
+        """Put a frame in the newest-wins slot."""
+
+    def close(self, code: int, reason: str = "") -> None:
+        """Close the socket with `code`."""
+
+
+class UnknownSession(KeyError):
+    """No session has this id (never existed, deleted or evicted)."""
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__(session_id)
+        self.session_id = session_id
+
+    def __str__(self) -> str:
+        return f"no session {self.session_id!r} (it may have been deleted or evicted after being idle)"
+
+
+class SessionLimit(RuntimeError):
+    """The store is full."""
+
+
+@dataclass(eq=False)
+class Session:
+    """One user's network and everything the page shows about its past."""
+
+    id: str
+    lab: Lab
+    max_history: int
+    fps: float
+    history: list[dict[str, Any]] = field(default_factory=list)  # every `stride`-th point (see add_point)
+    stride: int = 1
+    offered: int = 0
+    tail: dict[str, Any] | None = None  # the newest point when `stride` skipped it
+    unsent_points: list[dict[str, Any]] = field(default_factory=list)  # history points since the last frame
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    iteration_records: list[dict[str, Any]] = field(default_factory=list)  # the current iteration's, so far
+    playing: bool = False
+    speed: int = 1
+    seq: int = 0
+    diverged: dict[str, Any] | None = None
+    connections: set[Outlet] = field(default_factory=set)  # the open sockets
+    last_used: float = field(default_factory=time.monotonic)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    play_task: asyncio.Task[None] | None = None
+    snapshot: Snapshot = field(default_factory=Snapshot)  # frame parts at the current parameters
+
+    def touch(self) -> None:
+        """Mark the session as used now (idle eviction counts from here)."""
+        self.last_used = time.monotonic()
+
+    def add_point(self, point: dict[str, Any]) -> None:
+        """Record a loss-curve point. Past max_history every other stored point is dropped and from then on
+        only every `stride`-th point is stored: the curve stays evenly sampled at half the density."""
+        self.unsent_points.append(point)
+        if len(self.unsent_points) > self.max_history:
+            del self.unsent_points[: len(self.unsent_points) - self.max_history]
+        if self.offered % self.stride == 0:
+            self.history.append(point)
+            self.tail = None
+            if len(self.history) > self.max_history:
+                self.history = self.history[::2]
+                self.stride *= 2
+                if self.history[-1] is not point:
+                    self.tail = point
+        else:
+            self.tail = point
+        self.offered += 1
+
+    def curve(self) -> list[dict[str, Any]]:
+        """The stored loss curve plus the newest point."""
+        return [*self.history, self.tail] if self.tail is not None else list(self.history)
+
+    def clear_history(self) -> None:
+        """Forget the loss curve and its marks (after a reset or a rebuild)."""
+        self.history.clear()
+        self.unsent_points.clear()
+        self.changes.clear()
+        self.stride, self.offered, self.tail = 1, 0, None
+
+    def add_change(self, step: int, changes: dict[str, list[Any]]) -> None:
+        """Log a live hyperparameter change at `step` (the oldest go first past max_history)."""
+        self.changes.append({"step": step, "changes": changes})
+        if len(self.changes) > self.max_history:
+            del self.changes[0]
+
+    def history_since(self, step: int) -> list[dict[str, Any]]:
+        """Loss-curve points at or after `step`."""
+        return [p for p in self.curve() if p["step"] >= step]
+
+    def take_unsent_points(self) -> list[dict[str, Any]]:
+        """The points produced since the previous frame (and forget them)."""
+        points, self.unsent_points = self.unsent_points, []
+        return points
+
+    def note_records(self, records: list[dict[str, Any]]) -> None:
+        """Track the records of the iteration in progress: a forward pass of layer 1 starts a new one."""
+        for record in records:
+            if record["phase"] == "forward" and record["layer"] == 1:
+                self.iteration_records = []
+            self.iteration_records.append(record)
+
+    def broadcast_text(self, text: str) -> None:
+        """Queue a text message on every socket of the session."""
+        for connection in self.connections:
+            connection.send_text(text)
+
+    def broadcast_frame(self, frame: bytes) -> None:
+        """Put the same frame in every socket's slot."""
+        for connection in self.connections:
+            connection.send_frame(frame)
+
+
+class SessionStore:
+    """Sessions by id, capped at max_sessions, idle ones evicted."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._sessions: dict[str, Session] = {}
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    def __contains__(self, session_id: object) -> bool:
+        return session_id in self._sessions
+
+    def __iter__(self) -> Iterator[Session]:
+        return iter(list(self._sessions.values()))
+
+    def add(self, lab: Lab, session_id: str | None = None) -> Session:
+        """A new session around `lab` under a fresh unguessable id (or `session_id`, one such id kept
+        across a restart: ValueError if it is not one or is taken); SessionLimit when full."""
+        if len(self._sessions) >= self.settings.max_sessions:
+            raise SessionLimit(
+                f"the server holds its maximum of {self.settings.max_sessions} sessions; "
+                "try again later or delete a session you no longer use"
+            )
+        if session_id is not None:
+            if not ID_PATTERN.fullmatch(session_id) or session_id in self._sessions:
+                raise ValueError(f"session id {session_id[:40]!r} is not a free 128-bit id")
+        else:
+            session_id = secrets.token_urlsafe(ID_BYTES)
+            while session_id in self._sessions:
+                session_id = secrets.token_urlsafe(ID_BYTES)
+        session = Session(session_id, lab, self.settings.max_history, self.settings.max_fps)
+        self._sessions[session_id] = session
+        return session
+
+    def get(self, session_id: str) -> Session:
+        """The session with this id; UnknownSession otherwise."""
+        try:
+            return self._sessions[session_id]
+        except KeyError:
+            raise UnknownSession(session_id) from None
+
+    def remove(self, session_id: str) -> Session:
+        """Take the session out of the store (the caller closes its sockets); UnknownSession if absent."""
+        try:
+            return self._sessions.pop(session_id)
+        except KeyError:
+            raise UnknownSession(session_id) from None
+
+    def idle(self) -> list[Session]:
+        """Sessions with no socket open and no use for longer than session_idle_seconds."""
+        cutoff = time.monotonic() - self.settings.session_idle_seconds
+        return [s for s in self._sessions.values() if not s.connections and s.last_used < cutoff]
