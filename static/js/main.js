@@ -8,10 +8,10 @@
 import { createStore, initialState } from "./store.js";
 import { connect } from "./socket.js";
 import { createSession, forgetStoredSession, storedSessionId } from "./session.js";
-import { mount as mountControls } from "./views/controls.js";
-import { mount as mountHelp } from "./views/help.js";
+import { mount as mountControls } from "./controls/mount.js";
+import { mount as mountHelp } from "./views/help/help.js";
 
-/** [module under views/, root element id] of the views that draw the network and its numbers. */
+/** [view folder under views/ (its module has the same name), root element id] of the views that draw the network and its numbers. */
 const VIEWS = [
   ["network", "network-view"],
   ["boundary", "boundary-view"],
@@ -34,7 +34,7 @@ async function mountViews(store) {
     VIEWS.map(async ([name, id]) => {
       const root = document.getElementById(id);
       try {
-        const mod = await import(`./views/${name}.js`);
+        const mod = await import(`./views/${name}/${name}.js`);
         mod.mount(root, store);
       } catch (err) {
         console.error(`the ${name} view failed to start`, err);

@@ -11,7 +11,7 @@
  * letter) to get it written the chosen way.
  */
 
-import { sym } from "./math-terms.js";
+import { sym } from "../math/terms.js";
 
 export const NOTATIONS = {
   rows: "W[j][k]: to j from k, z = W a + b (lecture 000)",

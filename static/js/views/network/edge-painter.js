@@ -9,7 +9,7 @@
  * THROTTLE_MS (20 Hz); the newest values are taken when the interval is over.
  */
 
-import { drawEdges, edgeCount, edgeScales, faintLayer, maxEdgeWidth } from "./network-edges.js";
+import { drawEdges, edgeCount, edgeScales, faintLayer, maxEdgeWidth } from "./edges.js";
 
 const CACHE_EDGES = 100;
 const THROTTLE_MS = 50;

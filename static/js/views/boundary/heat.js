@@ -6,8 +6,8 @@
  * iteration repeats the same map).
  */
 
-import { divergingScale, paintMap } from "./boundary-draw.js";
-import { sameBytes } from "./network-maps.js";
+import { divergingScale, paintMap } from "./draw.js";
+import { sameBytes } from "../network/maps.js";
 
 /**
  * Create the heatmap layer (hidden until a map is drawn).

@@ -3,7 +3,7 @@
  * and a label naming what changed, e.g. "η 0.03 → 0.3".
  */
 
-import { fmt } from "../format.js";
+import { fmt } from "../../format.js";
 
 /** How each live field is named on the curve (the lectures' symbols where they have one). */
 const NAMES = {

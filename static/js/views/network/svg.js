@@ -5,7 +5,7 @@
  * element tree). The edges themselves are on a canvas (network-edges.js).
  */
 
-import { smallFont } from "./network-layout.js";
+import { smallFont } from "./layout.js";
 
 const NS = "http://www.w3.org/2000/svg";
 
@@ -39,7 +39,7 @@ function supDigits(n) {
 /**
  * Build the diagram into `svg` (cleared first).
  * @param {SVGSVGElement} svg
- * @param {ReturnType<import("./network-layout.js").layoutNetwork>} layout
+ * @param {ReturnType<import("./layout.js").layoutNetwork>} layout
  * @param {string[]} featureLabels names of the input features
  * @returns {object} element references: bands, titles, nodes[l][j], selEdge, hoverEdge, lossBadge, edgeLabel
  */

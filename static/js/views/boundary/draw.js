@@ -3,7 +3,7 @@
  * the axes. Canvas only (putImageData into a res×res scratch canvas, then one scaled drawImage).
  */
 
-import { classRGB, divergingRGB } from "../palette.js";
+import { classRGB, divergingRGB } from "../../palette.js";
 
 /** The plane's domain (docs/protocol.md: grids cover [-6, 6]²). */
 const DOMAIN = [-6, 6];

@@ -9,9 +9,9 @@
  * `data-points` (points plotted per trace) and `data-marks` (change marks) are kept on the root.
  */
 
-import { fmt } from "../format.js";
-import { marksLayout } from "./loss-marks.js";
-import { el, startView } from "./view-frame.js";
+import { fmt } from "../../format.js";
+import { marksLayout } from "./marks.js";
+import { el, startView } from "../shared/view-frame.js";
 
 /** At most one plotly update per this many milliseconds (while playing: PLAYING_INTERVAL_MS)... */
 const MIN_INTERVAL_MS = 250;

@@ -4,10 +4,10 @@
  * reconnection and the error toasts (#toasts).
  */
 
-import { mountBanners } from "../controls/banners.js";
-import { dataRow } from "../controls/data.js";
-import { trainingRow } from "../controls/training.js";
-import { transportRow } from "../controls/transport.js";
+import { mountBanners } from "./banners.js";
+import { dataRow } from "./data.js";
+import { trainingRow } from "./training.js";
+import { transportRow } from "./transport.js";
 
 /**
  * Build every control into `root` and keep them in sync with the store.

@@ -3,9 +3,9 @@
  * traced example with the batch mean, each with the traced example's numbers substituted.
  */
 
-import { fmt } from "../format.js";
-import { LOSS_TEXT, activationOf, eq, esc, factor, gName, G_FORMULA, note, num, plusTerm, sym } from "./math-terms.js";
-import { weightSym } from "./notation.js";
+import { fmt } from "../../format.js";
+import { LOSS_TEXT, activationOf, eq, esc, factor, gName, G_FORMULA, note, num, plusTerm, sym } from "./terms.js";
+import { weightSym } from "../shared/notation.js";
 
 /** "(l−1)" as a superscript index. */
 export function prevSup(l) {

@@ -7,15 +7,15 @@
  * panel shows the current parameters and re-renders at most twice a second.
  */
 
-import { fmt } from "../format.js";
-import { backwardNeuron, biasGradient, weightGradient } from "./math-backward.js";
-import { forwardNeuron, inputNeuron, lossEquations } from "./math-forward.js";
-import { layerMatrices } from "./math-matrices.js";
-import { LOSS_TEXT, activationOf, eq, esc, gName, note, num, sym } from "./math-terms.js";
-import { updateEquations } from "./math-update.js";
-import { currentRecords, indexRecords, phaseOf, sizesOf } from "./network-values.js";
-import { el, startView } from "./view-frame.js";
-import { notationOf, weightConvention, weightSym } from "./notation.js";
+import { fmt } from "../../format.js";
+import { backwardNeuron, biasGradient, weightGradient } from "./backward.js";
+import { forwardNeuron, inputNeuron, lossEquations } from "./forward.js";
+import { layerMatrices } from "./matrices.js";
+import { LOSS_TEXT, activationOf, eq, esc, gName, note, num, sym } from "./terms.js";
+import { updateEquations } from "./update.js";
+import { currentRecords, indexRecords, phaseOf, sizesOf } from "../network/values.js";
+import { el, startView } from "../shared/view-frame.js";
+import { notationOf, weightConvention, weightSym } from "../shared/notation.js";
 
 /** A button switching the weight notation (the help overlay has the same choice). */
 function notationToggle(notation) {

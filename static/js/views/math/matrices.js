@@ -3,10 +3,10 @@
  * b^l ∈ ℝ^{n_l}) and, for the current phase, the traced example's z, a, δ or the batch's ∂L/∂W and ΔW.
  */
 
-import { fmt } from "../format.js";
-import { esc, sym } from "./math-terms.js";
-import { prevSup } from "./math-forward.js";
-import { layerSum, shownWeights } from "./notation.js";
+import { fmt } from "../../format.js";
+import { esc, sym } from "./terms.js";
+import { prevSup } from "./forward.js";
+import { layerSum, shownWeights } from "../shared/notation.js";
 
 /** ℝ^{r×c} or ℝ^{n}. */
 function space(...dims) {

@@ -9,9 +9,9 @@
  * What is drawn when: network-edge-painter.js.
  */
 
-import { divergingColor, GRADIENT_COLOR, HIGHLIGHT_COLOR } from "../palette.js";
-import { edgeEnds } from "./network-layout.js";
-import { maxAbs } from "./network-values.js";
+import { divergingColor, GRADIENT_COLOR, HIGHLIGHT_COLOR } from "../../palette.js";
+import { edgeEnds } from "./layout.js";
+import { maxAbs } from "./values.js";
 
 /** Steps of |v|/max|v| (colour and width); 32 steps are closer than a screen shows. */
 const LEVELS = 32;

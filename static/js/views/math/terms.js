@@ -4,7 +4,7 @@
  * each activation's derivative written the way the engine computes it.
  */
 
-import { fmt } from "../format.js";
+import { fmt } from "../../format.js";
 
 /** Escape text for HTML. */
 export function esc(s) {

@@ -3,10 +3,10 @@
  * notation picker) and presenter mode (projector-size type). Both choices are remembered in this browser.
  */
 
-import { drawLegend } from "../palette.js";
-import { button, h, send } from "../controls/dom.js";
-import { togglePlay } from "../controls/transport.js";
-import { NOTATIONS, notationOf } from "./notation.js";
+import { drawLegend } from "../../palette.js";
+import { button, h, send } from "../../controls/dom.js";
+import { togglePlay } from "../../controls/transport.js";
+import { NOTATIONS, notationOf } from "../shared/notation.js";
 
 const PRESENTER_KEY = "backprop-lab:presenter";
 const NOTATION_KEY = "backprop-lab:notation";

@@ -6,11 +6,11 @@
  * its value (and ∂L/∂W or ΔW while those are shown).
  */
 
-import { fmt } from "../format.js";
-import { edgeEnds, nearestEdge } from "./network-layout.js";
-import { paramName } from "./network-edit.js";
-import { notationOf } from "./notation.js";
-import { setAttr } from "./network-paint.js";
+import { fmt } from "../../format.js";
+import { edgeEnds, nearestEdge } from "./layout.js";
+import { paramName } from "./edit.js";
+import { notationOf } from "../shared/notation.js";
+import { setAttr } from "./paint.js";
 
 /** How close (px) a click must be to an edge to pick it. */
 const EDGE_TOLERANCE = 6;

@@ -3,8 +3,8 @@
  * optimiser's state and the before/after values (SGD: W ← W − η ∂L/∂W; momentum; Adam).
  */
 
-import { eq, factor, note, num, sym } from "./math-terms.js";
-import { weightSym } from "./notation.js";
+import { eq, factor, note, num, sym } from "./terms.js";
+import { weightSym } from "../shared/notation.js";
 
 /** The parameter a selection points at: its symbol, before/after values, gradient and state keys. */
 function parameter(ctx, sel) {

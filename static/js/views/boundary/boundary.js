@@ -8,12 +8,12 @@
  * shift-click a training point to remove it.
  */
 
-import { classColor, divergingColor } from "../palette.js";
-import { drawAxes, drawPoints, plotRect, toCanvas, toPlane } from "./boundary-draw.js";
-import { createHeat } from "./boundary-heat.js";
-import { drawCaption, legendKey, outputScale, regressionScale } from "./boundary-legend.js";
+import { classColor, divergingColor } from "../../palette.js";
+import { drawAxes, drawPoints, plotRect, toCanvas, toPlane } from "./draw.js";
+import { createHeat } from "./heat.js";
+import { drawCaption, legendKey, outputScale, regressionScale } from "./legend.js";
 import { createRowsTable } from "./rows-table.js";
-import { el, fitToScreen, startView } from "./view-frame.js";
+import { el, fitToScreen, startView } from "../shared/view-frame.js";
 
 /** Extra pixels around a point that still count as a click on it. */
 const HIT_SLACK = 3;

@@ -8,7 +8,7 @@
  * go into one atlas image (one putImageData per frame), and each map is then drawn scaled from its tile.
  */
 
-import { divergingRGB } from "../palette.js";
+import { divergingRGB } from "../../palette.js";
 
 /** Colour of a neuron whose map has not arrived yet. */
 const MISSING = "rgb(238, 238, 238)";

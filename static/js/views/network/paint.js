@@ -4,9 +4,9 @@
  * the loss badge. Only attributes and texts that changed are written.
  */
 
-import { fmt, fmtSigned } from "../format.js";
-import { divergingColor } from "../palette.js";
-import { maxAbs } from "./network-values.js";
+import { fmt, fmtSigned } from "../../format.js";
+import { divergingColor } from "../../palette.js";
+import { maxAbs } from "./values.js";
 
 /** Set an attribute only when its value changed (a frame touches thousands of elements). */
 export function setAttr(el, name, value) {

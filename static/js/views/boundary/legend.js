@@ -4,8 +4,8 @@
  * a hovered neuron's map over ±max(|lo|, |hi|) of its own values.
  */
 
-import { fmt } from "../format.js";
-import { classColor, drawLegend } from "../palette.js";
+import { fmt } from "../../format.js";
+import { classColor, drawLegend } from "../../palette.js";
 
 /** {centre, half}: the value shown white and the distance from it that is full colour. */
 export function outputScale(state, map) {

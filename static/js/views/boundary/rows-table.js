@@ -8,8 +8,8 @@
  * PLAYING_INTERVAL_MS apart while playing.
  */
 
-import { fmt } from "../format.js";
-import { el } from "./view-frame.js";
+import { fmt } from "../../format.js";
+import { el } from "../shared/view-frame.js";
 
 const PLAYING_INTERVAL_MS = 250;
 

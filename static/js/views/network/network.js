@@ -9,14 +9,14 @@
  * hovering: network-pointer.js.
  */
 
-import { layoutNetwork, edgeEnds } from "./network-layout.js";
-import { buildDiagram } from "./network-svg.js";
-import { createMapPainter } from "./network-maps.js";
-import { createEdgePainter } from "./network-edge-painter.js";
-import { thinEdges } from "./network-edges.js";
-import { drawNodes, nodeFills, overlayFor, paintDiagram, setAttr } from "./network-paint.js";
-import { createEditor } from "./network-edit.js";
-import { attachPointer } from "./network-pointer.js";
+import { layoutNetwork, edgeEnds } from "./layout.js";
+import { buildDiagram } from "./svg.js";
+import { createMapPainter } from "./maps.js";
+import { createEdgePainter } from "./edge-painter.js";
+import { thinEdges } from "./edges.js";
+import { drawNodes, nodeFills, overlayFor, paintDiagram, setAttr } from "./paint.js";
+import { createEditor } from "./edit.js";
+import { attachPointer } from "./pointer.js";
 import {
   currentParameters,
   currentRecords,
@@ -25,8 +25,8 @@ import {
   phaseOf,
   sampledActivations,
   sizesOf,
-} from "./network-values.js";
-import { el, fitToScreen, startView } from "./view-frame.js";
+} from "./values.js";
+import { el, fitToScreen, startView } from "../shared/view-frame.js";
 
 /** While playing, the numbers beside the neurons are rewritten at most this often (ms). */
 const TEXT_INTERVAL_MS = 250;

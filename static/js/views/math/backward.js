@@ -4,9 +4,9 @@
  * ∂L/∂b = (1/B) Σ δ, each with the traced example's own term.
  */
 
-import { activationOf, derivative, eq, factor, note, num, plusTerm, sym } from "./math-terms.js";
-import { prevSup } from "./math-forward.js";
-import { outgoingOf, weightSym } from "./notation.js";
+import { activationOf, derivative, eq, factor, note, num, plusTerm, sym } from "./terms.js";
+import { prevSup } from "./forward.js";
+import { outgoingOf, weightSym } from "../shared/notation.js";
 
 /** δ with layer and row, ∂L/∂ symbols. */
 const d = (l, j) => `${sym("δ", l, j)}`;

@@ -3,7 +3,7 @@
  * (through the page's `bl:send` event), Escape or a click elsewhere closes it.
  */
 
-import { biasText, weightText } from "./notation.js";
+import { biasText, weightText } from "../shared/notation.js";
 
 /** Parse what a person types: accepts "−" (U+2212) and "," as the decimal point. */
 export function parseNumber(text) {
