@@ -13,7 +13,7 @@ import { drawAxes, drawPoints, plotRect, toCanvas, toPlane } from "./draw.js";
 import { createHeat } from "./heat.js";
 import { drawCaption, legendKey, outputScale, regressionScale } from "./legend.js";
 import { createRowsTable } from "./rows-table.js";
-import { el, fitToScreen, startView } from "../shared/view-frame.js";
+import { el, fitToScreen, startView, textSize } from "../shared/view-frame.js";
 
 /** Extra pixels around a point that still count as a click on it. */
 const HIT_SLACK = 3;
@@ -49,8 +49,9 @@ export function mount(root, store) {
   let shownLegend = "";
   let topBox = null;
 
+  /** The axes' text size: the stage's CSS font size (fluid with the screen and presenter mode). */
   function font() {
-    return store.get().ui?.presenter ? 16 : 11;
+    return textSize(stage);
   }
 
   function fitCanvas(canvas) {
@@ -130,7 +131,7 @@ export function mount(root, store) {
     const ex = state.example;
     const tracedRow = data.train_indices[ex];
     const traced = tracedRow === undefined ? null : toCanvas(rect, data.points[tracedRow][0], data.points[tracedRow][1]);
-    const radius = state.ui?.presenter ? 5 : 3.5;
+    const radius = Math.max(3, f * 0.32);
     drawPoints(ctx, rect, pts, radius, traced);
     points = pts;
     points.radius = radius;

@@ -51,7 +51,8 @@ export function mount(root, store) {
   const card = h(
     "div",
     { class: "help-card" },
-    h("h2", { id: "help-title" }, "Backprop Lab"),
+    // The title and Close stay at the card's top while its text scrolls, inside the window at any size.
+    h("div", { class: "help-head" }, h("h2", { id: "help-title" }, "Backprop Lab"), close),
     h("p", {}, "Step through one iteration of training a phase at a time: forward through each layer, the loss, backward through each layer, then the update. Every number shown is the float64 value the server computed."),
     h("h3", {}, "Keyboard"),
     h("table", { class: "shortcuts" }, ...SHORTCUTS.map(([k, what]) => h("tr", {}, h("th", {}, h("kbd", {}, k)), h("td", {}, what)))),
@@ -62,7 +63,7 @@ export function mount(root, store) {
     h("p", {}, "z", h("sup", {}, "l"), " = W", h("sup", {}, "l"), " a", h("sup", {}, "l−1"), " + b", h("sup", {}, "l"), ", a", h("sup", {}, "l"), " = g(z", h("sup", {}, "l"), "), δ", h("sup", {}, "l"), " = ∂ℓ/∂z", h("sup", {}, "l"), " per example; the update uses the batch mean ∂L/∂W = (1/B) Σ δ a", h("sup", {}, "T"), ". Weights are written the way your course writes them:"),
     notationPicker,
     h("p", {}, "Mouse: click a point in the decision boundary to trace it, click empty space to add a point of the class chosen under “Add”, right-click (or Alt-click) a point to remove it; click a weight to type its value; hover a neuron to see its map large."),
-    close,
+    h("p", {}, "Keyboard: Tab moves through every control (the focused one is ringed in green); Enter or Space presses a button, the arrow keys move a slider or choose in a list; a slider's box takes a typed value (Enter applies it)."),
   );
   root.replaceChildren(card);
   root.addEventListener("click", (e) => {
@@ -70,13 +71,22 @@ export function mount(root, store) {
   });
 
   let notationShown = null;
+  let returnFocus = null;
   store.subscribe(["ui"], (s) => {
     if (notationOf(s) !== notationShown) {
       notationShown = notationOf(s);
       for (const input of notationPicker.querySelectorAll("input")) input.checked = input.value === notationShown;
       remember(NOTATION_KEY, notationShown);
     }
-    root.hidden = !s.ui.helpOpen;
+    const open = Boolean(s.ui.helpOpen);
+    if (open !== !root.hidden) {
+      root.hidden = !open;
+      // The dialog takes the keyboard focus while open and gives it back when it closes.
+      if (open) {
+        returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+        close.focus();
+      } else if (returnFocus?.isConnected) returnFocus.focus();
+    }
     document.body.classList.toggle("presenter", Boolean(s.ui.presenter));
     if (s.ui.helpOpen) drawLegend(legend, -1, 1, "value");
     if (presenterShown !== Boolean(s.ui.presenter)) {

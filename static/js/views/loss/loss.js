@@ -11,7 +11,7 @@
 
 import { fmt } from "../../format.js";
 import { marksLayout } from "./marks.js";
-import { el, startView } from "../shared/view-frame.js";
+import { el, startView, textSize } from "../shared/view-frame.js";
 
 /** At most one plotly update per this many milliseconds (while playing: PLAYING_INTERVAL_MS)... */
 const MIN_INTERVAL_MS = 250;
@@ -69,7 +69,8 @@ export function mount(root, store) {
   let stride = 1; // every stride-th point is plotted after thinning
   let classification = null;
   let logY = false;
-  let presenter = false;
+  /** The figure's text size (CSS px): the plot element's CSS font size, fluid with the screen. */
+  let font = textSize(plot);
   let marksKey = "";
   let timer = null;
   let lastDraw = 0;
@@ -107,7 +108,7 @@ export function mount(root, store) {
 
   function figureLayout(state) {
     const ticklabeloverflow = "allow";
-    const f = presenter ? 16 : 11;
+    const f = font;
     const { shapes, annotations } = marksLayout(state.changes ?? [], f);
     const layout = {
       margin: { l: f * 4.2, r: classification ? f * 3.6 : f, t: f * 0.8, b: f * 3.2 },
@@ -159,7 +160,7 @@ export function mount(root, store) {
 
   function keyOf(changes) {
     const c = changes ?? [];
-    return `${c.length}|${c.length ? c[c.length - 1].step : ""}|${presenter}`;
+    return `${c.length}|${c.length ? c[c.length - 1].step : ""}|${font}`;
   }
 
   /** A new history array that starts with exactly the points already plotted can simply be extended. */
@@ -204,7 +205,7 @@ export function mount(root, store) {
       const mk = keyOf(state.changes);
       if (mk !== marksKey) {
         marksKey = mk;
-        const { shapes, annotations } = marksLayout(state.changes ?? [], presenter ? 16 : 11);
+        const { shapes, annotations } = marksLayout(state.changes ?? [], font);
         Plotly.relayout(plot, { shapes, annotations });
         setCounts(Number(root.dataset.points), state.changes);
       }
@@ -236,22 +237,25 @@ export function mount(root, store) {
   });
 
   let resizeTimer = null;
+  /** A new text size (the screen or presenter mode changed): fonts and margins change, draw again. */
+  function refont() {
+    const f = textSize(plot);
+    if (f === font) return false;
+    font = f;
+    ready = false;
+    schedule();
+    return true;
+  }
   const observer = new ResizeObserver(() => {
     if (resizeTimer !== null || !ready) return;
     resizeTimer = setTimeout(() => {
       resizeTimer = null;
-      Plotly.Plots.resize(plot);
+      if (!refont()) Plotly.Plots.resize(plot);
     }, 100);
   });
   observer.observe(plot);
 
   store.subscribe(["history", "changes", "session"], schedule);
-  store.subscribe(["ui"], (state) => {
-    const p = Boolean(state.ui?.presenter);
-    if (p === presenter) return;
-    presenter = p;
-    ready = false; // fonts and margins change: draw again
-    schedule();
-  });
+  store.subscribe(["ui"], refont);
   schedule();
 }

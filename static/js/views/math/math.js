@@ -10,6 +10,7 @@
 import { fmt } from "../../format.js";
 import { backwardNeuron, biasGradient, weightGradient } from "./backward.js";
 import { forwardNeuron, inputNeuron, lossEquations } from "./forward.js";
+import { fitPanel } from "./fit.js";
 import { layerMatrices } from "./matrices.js";
 import { LOSS_TEXT, activationOf, eq, esc, gName, note, num, sym } from "./terms.js";
 import { updateEquations } from "./update.js";
@@ -78,17 +79,32 @@ export function mount(root, store) {
   let timer = null;
   let last = 0;
   let lastHtml = "";
+  /** What the panel shows (phase, focus) and its type (presenter): a new view starts at the top and is fitted. */
+  let shownKey = "";
 
   function render() {
     timer = null;
     last = performance.now();
     const state = store.get();
     const html = build(state);
-    if (html !== lastHtml) {
-      body.innerHTML = html;
-      lastHtml = html;
-    }
+    const key = `${root.dataset.phase}|${root.dataset.layer}|${root.dataset.focus}|${Boolean(state.ui?.presenter)}`;
+    if (html === lastHtml && key === shownKey) return;
+    if (html !== lastHtml) body.innerHTML = html;
+    lastHtml = html;
+    fitPanel(root, body);
+    if (key !== shownKey) root.scrollTop = 0;
+    shownKey = key;
   }
+
+  // A new panel size: fit the content again.
+  let fitted = "";
+  new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1].contentRect;
+    const size = `${Math.round(box.width)}x${Math.round(box.height)}`;
+    if (size === fitted) return;
+    fitted = size;
+    if (lastHtml) fitPanel(root, body);
+  }).observe(root);
 
   function build(state) {
     const params = parameters(state);

@@ -7,11 +7,12 @@
  * the map of neuron j in layer l, so W^l[j][k] is the edge (l, j, k).
  */
 
-/** Bounds on a unit's map size in CSS pixels (normal and presenter type). */
+/** Bounds on a unit's map size: at least MAP_MIN CSS px, at most MAP_MAX_EM times the diagram's font. */
 const MAP_MIN = 10;
-const MAP_MAX = { normal: 46, large: 58, presenter: 60 };
-/** Below this vertical pitch per neuron, per-neuron texts are shown only where they matter. */
-const DENSE_PITCH = 30;
+const MAP_MAX_EM = 4.2;
+/** Below this vertical pitch per neuron (in the diagram's font), per-neuron texts are shown only where they
+ * matter. */
+const DENSE_PITCH_EM = 2.6;
 /** Width of one character of the diagram's numbers, in em, and the longest texts: "a −0.1234" (a value
  * beside a dot) and "b −0.0979" (a bias value). */
 const CHAR_EM = 0.62;
@@ -23,8 +24,10 @@ const BIAS_CHARS = 10;
  * @param {number[]} sizes neurons per layer, inputs first
  * @param {number} width
  * @param {number} height
- * @param {{presenter?: boolean, noMaps?: boolean, sCap?: number}} [opts] noMaps: data without a plane, neurons
- *   are dots only; sCap: the largest map side (set when smaller maps make room for the bias values)
+ * @param {{font?: number, noMaps?: boolean, sCap?: number}} [opts] font: the diagram's text size in CSS px
+ *   (the stage's computed font size, fluid with the screen and presenter mode; every margin and the largest
+ *   map scale with it); noMaps: data without a plane, neurons are dots only; sCap: the largest map side (set
+ *   when smaller maps make room for the bias values)
  * @returns {{sizes: number[], width: number, height: number, s: number, r: number, pitch: number,
  *   dense: boolean, font: number, bh: number, biasText: ("left" | "below" | null)[],
  *   columns: {x: number, left: number, right: number}[],
@@ -35,10 +38,7 @@ const BIAS_CHARS = 10;
  *   s: map side, r: dot radius (CSS px).
  */
 export function layoutNetwork(sizes, width, height, opts = {}) {
-  const presenter = Boolean(opts.presenter);
-  // A large panel (a 1920×1080 screen) gets slightly larger type and maps.
-  const large = !presenter && width >= 1100 && height >= 420;
-  const font = presenter ? 17 : large ? 13 : 11;
+  const font = opts.font ?? 12;
   const top = Math.round(font * 2.1); // column titles
   const bottom = Math.round(font * 1.2);
   const left = Math.round(font * 4.4); // feature names
@@ -49,7 +49,7 @@ export function layoutNetwork(sizes, width, height, opts = {}) {
   const pitch = usableH / maxN;
   const colSpan = nCols > 1 ? (width - left - right) / (nCols - 1) : width - left - right;
   // The unit (map + half a dot) takes at most ~45% of a column; the rest is room for edges and labels.
-  const sMax = presenter ? MAP_MAX.presenter : large ? MAP_MAX.large : MAP_MAX.normal;
+  const sMax = MAP_MAX_EM * font;
   const noMaps = Boolean(opts.noMaps);
   const s = noMaps ? 0 : Math.max(MAP_MIN, Math.min(sMax, pitch * 0.7, colSpan * 0.34, opts.sCap ?? Infinity));
   const r = noMaps ? Math.max(5, Math.min(sMax * 0.45, pitch * 0.3, colSpan * 0.15)) : Math.max(4, s * 0.3);
@@ -79,7 +79,7 @@ export function layoutNetwork(sizes, width, height, opts = {}) {
   }
   const biasText = biasPlaces(columns, nodes, { s, r, bh, font, pitch });
   // Bias values with nowhere to go: maps up to a fifth smaller may leave room under the badges.
-  const dense = pitch < (presenter ? DENSE_PITCH * 1.4 : DENSE_PITCH); // texts only where they matter
+  const dense = pitch < DENSE_PITCH_EM * font; // texts only where they matter
   if (s > 0 && !dense && opts.sCap === undefined && biasText.includes(null, 1)) {
     const cap = pitch - 0.4 * bh - smallFont(font) * 1.3;
     if (cap >= Math.max(MAP_MIN, 0.8 * s) && cap < s) {

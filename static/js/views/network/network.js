@@ -26,7 +26,7 @@ import {
   sampledActivations,
   sizesOf,
 } from "./values.js";
-import { el, fitToScreen, startView } from "../shared/view-frame.js";
+import { el, fitToScreen, startView, textSize } from "../shared/view-frame.js";
 
 /** While playing, the numbers beside the neurons are rewritten at most this often (ms). */
 const TEXT_INTERVAL_MS = 250;
@@ -61,6 +61,9 @@ export function mount(root, store) {
   let refs = null;
   let builtKey = "";
   let size = { w: 0, h: 0 };
+  /** The diagram's text size (CSS px, from the style sheet), read on resize and on a presenter toggle. */
+  let font = 12;
+  let fontFor = null;
   let model = null;
   /** The layout the canvas was last drawn for. */
   let composited = null;
@@ -88,11 +91,15 @@ export function mount(root, store) {
     const L = sizes.length - 1;
     const labels = featureLabels(state, sizes[0]);
     const presenter = Boolean(state.ui?.presenter);
+    if (presenter !== fontFor) {
+      fontFor = presenter;
+      font = textSize(stage);
+    }
     const data = state.session?.data;
     const noMaps = Boolean(data) && !Array.isArray(data.points);
-    const key = `${sizes.join(",")}|${labels.join(",")}|${size.w}x${size.h}|${presenter}|${noMaps}`;
+    const key = `${sizes.join(",")}|${labels.join(",")}|${size.w}x${size.h}|${font}|${noMaps}`;
     if (key !== builtKey) {
-      layout = layoutNetwork(sizes, size.w, size.h, { presenter, noMaps });
+      layout = layoutNetwork(sizes, size.w, size.h, { font, noMaps });
       refs = buildDiagram(svg, layout, labels);
       builtKey = key;
       editor.close();
@@ -188,8 +195,10 @@ export function mount(root, store) {
     const box = entries[entries.length - 1].contentRect;
     const w = Math.floor(box.width);
     const h = Math.floor(box.height);
-    if (w === size.w && h === size.h) return;
+    const f = textSize(stage);
+    if (w === size.w && h === size.h && f === font) return;
     size = { w, h };
+    font = f;
     render(store.get());
   });
   observer.observe(stage);

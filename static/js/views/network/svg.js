@@ -51,6 +51,7 @@ export function buildDiagram(svg, layout, featureLabels) {
   svg.style.fontSize = `${layout.font}px`;
   const L = layout.sizes.length - 1;
   const { s, r, font } = layout;
+  halo(svg);
 
   const gBands = svgEl("g", { class: "nv-bands" }, svg);
   const bands = layout.columns.map((c) => {
@@ -140,6 +141,17 @@ function frameOutline(layout, n, withBias) {
   const start = `M${right},${n.cy - r}V${n.y}H${n.x}`;
   const end = `H${right}V${n.cy + r}`;
   return withBias ? `${start}V${n.by}M${n.bx + bh},${bottom}${end}` : `${start}V${bottom}${end}`;
+}
+
+/**
+ * The halo behind the diagram's numbers (views-network.css applies it): the text's box filled with the
+ * panel's white, then the text, so no edge on the canvas underneath ever crosses a value label.
+ */
+function halo(svg) {
+  const defs = svgEl("defs", {}, svg);
+  const filter = svgEl("filter", { id: "nv-halo", x: "-0.04", y: "-0.06", width: "1.08", height: "1.12" }, defs);
+  svgEl("feFlood", { "flood-color": "#ffffff", "flood-opacity": "1", result: "box" }, filter);
+  svgEl("feComposite", { in: "SourceGraphic", in2: "box", operator: "over" }, filter);
 }
 
 /** An SVG text element. */

@@ -1,7 +1,7 @@
 /**
  * What the views' frames share: the mount's start (the root marked with the view's class and emptied), the
- * elements of a frame (a head, a stage, notes: each a tag with one class and perhaps a text), and canvases
- * sized to the screen's pixel ratio.
+ * elements of a frame (a head, a stage, notes: each a tag with one class and perhaps a text), canvases
+ * sized to the screen's pixel ratio, and the text size the style sheets give a view's drawing.
  */
 
 /** Ready `root` for a view: add `viewClass` (e.g. "loss-view") and remove whatever it held. */
@@ -37,4 +37,15 @@ export function fitToScreen(canvas, w, h) {
     canvas.height = ph;
   }
   return dpr;
+}
+
+/**
+ * The text size (CSS px) a view draws its canvas and SVG text at: the computed font size of `el` (its
+ * stage), which the style sheets derive from the fluid root size (base.css), so canvas, SVG and HTML text
+ * grow with the screen and with presenter mode alike. A style read: call it on resize or a mode change,
+ * not per frame.
+ */
+export function textSize(el) {
+  const px = parseFloat(getComputedStyle(el).fontSize);
+  return Number.isFinite(px) && px > 0 ? px : 12;
 }
