@@ -13,9 +13,11 @@ const MAP_MAX_EM = 4.2;
 /** Below this vertical pitch per neuron (in the diagram's font), per-neuron texts are shown only where they
  * matter. */
 const DENSE_PITCH_EM = 2.6;
-/** Width of one character of the diagram's numbers, in em, and the longest texts: "a −0.1234" (a value
- * beside a dot) and "b −0.0979" (a bias value). */
-const CHAR_EM = 0.62;
+/** Width of one character of the diagram's numbers, in em (digits are 0.64 em in DejaVu Sans; Δ, − and +
+ * wider), and the longest texts: "Δb +0.0016" (a value beside a dot) and "b −0.0979" (a bias value). */
+const CHAR_EM = 0.68;
+/** Per-neuron texts are at most this fraction of the vertical pitch, so two neighbours' never touch. */
+const TEXT_PITCH = 0.75;
 const VALUE_CHARS = 10;
 const BIAS_CHARS = 10;
 
@@ -29,13 +31,15 @@ const BIAS_CHARS = 10;
  *   map scale with it); noMaps: data without a plane, neurons are dots only; sCap: the largest map side (set
  *   when smaller maps make room for the bias values)
  * @returns {{sizes: number[], width: number, height: number, s: number, r: number, pitch: number,
- *   dense: boolean, font: number, bh: number, biasText: ("left" | "below" | null)[],
+ *   dense: boolean, font: number, valueFont: number, featureFont: number, bh: number,
+ *   biasText: ("left" | "below" | null)[],
  *   columns: {x: number, left: number, right: number}[],
  *   nodes: {layer: number, row: number, x: number, y: number, cx: number, cy: number, bx: number,
  *   by: number}[][], top: number, bottom: number}}
  *   nodes[l][j]: (x, y) the map's top-left corner, (cx, cy) the activation dot's centre, (bx, by) the top-left
  *   corner of the bias badge (side bh; layers 1..L).
- *   s: map side, r: dot radius (CSS px).
+ *   s: map side, r: dot radius (CSS px); valueFont, featureFont: the size of the texts beside the neurons
+ *   and of the input features' names (smaller in a dense column, never taller than TEXT_PITCH of the pitch).
  */
 export function layoutNetwork(sizes, width, height, opts = {}) {
   const font = opts.font ?? 12;
@@ -77,9 +81,14 @@ export function layoutNetwork(sizes, width, height, opts = {}) {
     }
     nodes.push(col);
   }
-  const biasText = biasPlaces(columns, nodes, { s, r, bh, font, pitch });
-  // Bias values with nowhere to go: maps up to a fifth smaller may leave room under the badges.
+  // Texts beside the neurons: never taller than TEXT_PITCH of the pitch; outside a dense layout never wider
+  // than the gap to the next column's badges (where its bias values may be written).
   const dense = pitch < DENSE_PITCH_EM * font; // texts only where they matter
+  const fit = TEXT_PITCH * pitch;
+  let valueFont = Math.min(dense ? smallFont(font) : font, Math.max(8, fit));
+  if (!dense) valueFont = Math.max(8, Math.min(valueFont, minGap(columns, nodes) / (CHAR_EM * VALUE_CHARS)));
+  const biasText = biasPlaces(columns, nodes, { s, r, bh, font, valueFont, pitch });
+  // Bias values with nowhere to go: maps up to a fifth smaller may leave room under the badges.
   if (s > 0 && !dense && opts.sCap === undefined && biasText.includes(null, 1)) {
     const cap = pitch - 0.4 * bh - smallFont(font) * 1.3;
     if (cap >= Math.max(MAP_MIN, 0.8 * s) && cap < s) {
@@ -96,6 +105,8 @@ export function layoutNetwork(sizes, width, height, opts = {}) {
     pitch,
     dense,
     font,
+    valueFont,
+    featureFont: Math.min(font, Math.max(8, fit)),
     bh,
     biasText,
     columns,
@@ -116,14 +127,14 @@ export function smallFont(font) {
  * "below" the badge when the vertical pitch leaves room under each unit; else null (shown only for the
  * hovered or selected neuron). biasText[0] is null (inputs have no bias).
  */
-function biasPlaces(columns, nodes, { s, r, bh, font, pitch }) {
+function biasPlaces(columns, nodes, { s, r, bh, font, valueFont, pitch }) {
   if (columns.length < 2) return [null];
   const small = smallFont(font);
   const places = [null];
   for (let l = 1; l < columns.length; l++) {
     // Values start 2 px right of the previous column's dots; bias values end 2 px left of the badges.
-    const gap = nodes[l][0].bx - 2 - (columns[l - 1].right + 2);
-    const needed = CHAR_EM * (VALUE_CHARS * font + BIAS_CHARS * small) + 4;
+    const gap = gapBefore(columns, nodes, l);
+    const needed = CHAR_EM * (VALUE_CHARS * valueFont + BIAS_CHARS * small) + 4;
     // Under the badge (which reaches 0.4 bh below a map), or without maps under the dot: one line of text
     // before the next unit begins.
     const under = s > 0 ? pitch - s - 0.4 * bh : pitch - 2 * r;
@@ -132,6 +143,18 @@ function biasPlaces(columns, nodes, { s, r, bh, font, pitch }) {
     else places.push(null);
   }
   return places;
+}
+
+/** Room (px) between the values right of column l−1's dots and column l's bias badges. */
+function gapBefore(columns, nodes, l) {
+  return nodes[l][0].bx - 2 - (columns[l - 1].right + 2);
+}
+
+/** The narrowest gapBefore of the layout (Infinity with one column). */
+function minGap(columns, nodes) {
+  let m = Infinity;
+  for (let l = 1; l < columns.length; l++) m = Math.min(m, gapBefore(columns, nodes, l));
+  return m;
 }
 
 /** Start (dot of k in layer l−1) and end (map of j in layer l) of edge W^l[j][k]. */

@@ -96,7 +96,7 @@ export function buildDiagram(svg, layout, featureLabels) {
  * are outlines with a transparent fill, which still catch clicks and hovering.
  */
 function buildNode(parent, layout, n, l, j, featureLabel) {
-  const { s, r, font, dense } = layout;
+  const { s, r, font, valueFont, featureFont } = layout;
   const g = svgEl("g", { class: "nv-node", "data-layer": l, "data-row": j }, parent);
   // The whole unit catches the pointer; the map's outline is drawn open where the dot and the bias badge
   // cover it (their colours are on the canvas below, so a closed outline would show through them).
@@ -104,14 +104,14 @@ function buildNode(parent, layout, n, l, j, featureLabel) {
   const frame = svgEl("path", { class: "nv-map-frame", d: frameOutline(layout, n, l > 0) }, g);
   const dot = svgEl("circle", { class: "nv-dot", cx: n.cx, cy: n.cy, r }, g);
   // Value texts: right of the dot, one above and one below the outgoing edges' fan.
-  const valueFont = dense ? smallFont(font) : font;
   const value = textEl(g, "nv-value", n.cx + r + 2, n.cy - valueFont * 0.35, "", "start");
   const value2 = textEl(g, "nv-value", n.cx + r + 2, n.cy + valueFont * 1.05, "", "start");
   value.style.fontSize = `${valueFont}px`;
   value2.style.fontSize = `${valueFont}px`;
   let label = null;
   if (featureLabel !== null) {
-    label = textEl(g, "nv-feature", n.x - 4, n.cy + font * 0.35, featureLabel, "end");
+    label = textEl(g, "nv-feature", n.x - 4, n.cy + featureFont * 0.35, featureLabel, "end");
+    label.style.fontSize = `${featureFont}px`;
   }
   let bias = null;
   if (l > 0) {
