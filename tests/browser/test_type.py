@@ -71,7 +71,7 @@ def test_presenter_numbers_are_large_at_1080p(lab, query: str) -> None:
     set_presenter(lab, True)
     try:
         # Every phase of one iteration: each layer forward, the loss, each layer backward, the update.
-        seen = []
+        seen: list[str] = []
         while "update" not in seen:
             lab.page.keyboard.press("ArrowRight")
             lab.page.wait_for_function(

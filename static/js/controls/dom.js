@@ -59,13 +59,22 @@ export function button(label, title, onClick, attrs = {}) {
   );
 }
 
-/** A <select> of [value, label] options that gives the focus back to the page after a choice. */
+/** A <select> of [value, label] options that gives the focus back to the page after a choice by mouse. */
 export function select(id, options, onChange, title = "") {
   const el = h("select", { id, title });
   setOptions(el, options);
+  // Chosen with the mouse, the focus goes back to the page; chosen with the arrow keys, it stays.
+  let pointer = false;
+  el.addEventListener("pointerdown", () => {
+    pointer = true;
+  });
+  el.addEventListener("keydown", () => {
+    pointer = false;
+  });
   el.addEventListener("change", () => {
     onChange(el.value);
-    el.blur();
+    if (pointer) el.blur();
+    pointer = false;
   });
   return el;
 }

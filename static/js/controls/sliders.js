@@ -84,9 +84,15 @@ export function slider(o) {
   range.addEventListener("input", () => {
     box.value = format(values[Number(range.value)]);
   });
+  // After a drag the page's shortcuts get the keyboard back; moved with the arrow keys it keeps the focus.
+  let dragged = false;
+  range.addEventListener("pointerdown", () => {
+    dragged = true;
+  });
   range.addEventListener("change", () => {
     o.commit(values[Number(range.value)]);
-    range.blur();
+    if (dragged) range.blur();
+    dragged = false;
   });
   const fromBox = () => {
     const v = parseNumber(box.value);
