@@ -2,7 +2,7 @@
  * Fitting the formula panel into its box, so nothing in it is cut off and, where the type allows, nothing
  * scrolls: a matrix wider than its column shrinks (to MIN_MATRIX of its type at the least) and, still too
  * wide, wraps into blocks of columns ("columns 1–8", "columns 9–16"); then the whole panel's type shrinks
- * (to MIN_PANEL at the least) until its content fits the panel's height. Beyond those bounds the panel
+ * (to --mv-fit-min, else MIN_PANEL, at the least) until its content fits the panel's height. Beyond those bounds the panel
  * scrolls, from the top.
  *
  * The type is set through CSS variables (views-math.css): --mv-fit on the panel's body, --mat-fit on each
@@ -11,7 +11,8 @@
 
 /** Smallest matrix type, as a fraction of the panel's, before a matrix wraps into column blocks. */
 const MIN_MATRIX = 0.75;
-/** Smallest type the whole panel shrinks to in order to fit its height. */
+/** Smallest type the whole panel shrinks to in order to fit its height, unless the style sheet says
+ * otherwise (--mv-fit-min on the panel: presenter mode allows smaller than normal mode). */
 const MIN_PANEL = 0.7;
 /** Steps of the search for the largest type that fits. */
 const SEARCH_STEPS = 6;
@@ -28,8 +29,9 @@ export function fitPanel(root, body) {
   fitMatrices(body);
   const room = root.clientHeight;
   if (body.offsetHeight <= room) return 1;
-  // The largest scale in [MIN_PANEL, 1] whose content fits.
-  let lo = MIN_PANEL;
+  // The largest scale in [min, 1] whose content fits.
+  const min = parseFloat(getComputedStyle(root).getPropertyValue("--mv-fit-min")) || MIN_PANEL;
+  let lo = min;
   let hi = 1;
   for (let i = 0; i < SEARCH_STEPS; i++) {
     const mid = (lo + hi) / 2;

@@ -138,8 +138,14 @@ function biasPlaces(columns, nodes, { s, r, bh, font, valueFont, pitch }) {
     // Under the badge (which reaches 0.4 bh below a map), or without maps under the dot: one line of text
     // before the next unit begins.
     const under = s > 0 ? pitch - s - 0.4 * bh : pitch - 2 * r;
+    // Written under the badge, a long value must also end before the values right of the dots begin, or
+    // stay above the next neuron's first value line.
+    const width = CHAR_EM * BIAS_CHARS * small;
+    const clearX = s > 0 ? width <= s + bh / 2 + r + 2 : width / 2 <= r + 2;
+    const bottom = (s > 0 ? s / 2 + 0.4 * bh : r) + small * 1.25;
+    const clearY = bottom <= pitch - 1.2 * valueFont;
     if (gap >= needed) places.push("left");
-    else if (under >= small * 1.25) places.push("below");
+    else if (under >= small * 1.25 && (clearX || clearY)) places.push("below");
     else places.push(null);
   }
   return places;
