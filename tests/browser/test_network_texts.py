@@ -28,7 +28,8 @@ from tests.browser.screens import (
 
 pytestmark = pytest.mark.browser
 
-# Every non-empty text of the network diagram with its box; the pairs whose boxes overlap (1 px allowed).
+# Every non-empty text of the network diagram with its box; the pairs whose boxes overlap (1 px allowed), and
+# the texts over a neuron's map.
 OVERLAPS = """() => {
   const texts = [...document.querySelectorAll(
     '#network-view .nv-value, #network-view .nv-bias-text, #network-view .nv-feature')]
@@ -40,6 +41,11 @@ OVERLAPS = """() => {
   for (let i = 0; i < texts.length; i++)
     for (let j = i + 1; j < texts.length; j++)
       if (hit(texts[i].b, texts[j].b)) out.push([texts[i].t, texts[j].t]);
+  // Nor does a value cover a neuron's map.
+  const maps = [...document.querySelectorAll('#network-view .nv-map-hit')]
+    .map((m) => m.getBoundingClientRect());
+  for (const t of texts)
+    for (const m of maps) if (hit(t.b, m)) out.push([t.t, 'a map']);
   return {count: texts.length, overlaps: out};
 }"""
 
@@ -85,10 +91,10 @@ def test_every_screen_fits(lab, decoder: Page, width: int, height: int, network:
             for presenter in (False, True):
                 set_presenter(lab, presenter)
                 check_screen(lab, decoder, network, presenter, phase)
-            # Scrolled down (where the panel scrolls at all), the next phase must start at the top again.
-            lab.page.evaluate("document.querySelector('#math-view').scrollTop = 1e6")
             if (width, height) in ((1024, 768), (1920, 1080)) or phase == "forward":
                 lab.screenshot(f"30-{network}-{width}x{height}-{phase}-presenter")
+            # Scrolled down (where the panel scrolls at all), the next phase must start at the top again.
+            lab.page.evaluate("document.querySelector('#math-view').scrollTop = 1e6")
     finally:
         set_presenter(lab, False)
     lab.assert_clean()

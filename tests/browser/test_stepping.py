@@ -82,7 +82,10 @@ def test_learning_rate_slider_changes_the_next_update(lab) -> None:
         "Number(document.querySelector('#loss-view').dataset.marks) === 1", timeout=10000
     )
     assert lab.step_count() == 1  # nothing was reset
-    # The slider gave the focus back on change, so → steps again instead of moving it.
+    # Moved with the keyboard, the slider keeps the focus (a second arrow moves it again); Esc gives the
+    # keys back to the page, so → steps again.
+    assert lab.page.evaluate("document.activeElement.id") == "learning-rate"
+    lab.page.keyboard.press("Escape")
     assert lab.page.evaluate("document.activeElement === document.body")
     run_to_update(lab)
     text = lab.math_text()

@@ -20,7 +20,7 @@ const SHORTCUTS = [
   ["R", "reset to the same initialisation"],
   ["P", "presenter mode (large type for a projector)"],
   ["?", "this help"],
-  ["Esc", "close this help, dismiss a message"],
+  ["Esc", "close this help, dismiss a message, give the keys back from a slider or a list"],
 ];
 
 /** True when a key press belongs to a text field or a select the user is working in. */

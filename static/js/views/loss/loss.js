@@ -246,12 +246,16 @@ export function mount(root, store) {
     schedule();
     return true;
   }
+  // A new size: resize the figure (a redraw in progress first finishes; a new text size redraws it).
   const observer = new ResizeObserver(() => {
-    if (resizeTimer !== null || !ready) return;
-    resizeTimer = setTimeout(() => {
+    if (resizeTimer !== null) return;
+    const fit = () => {
       resizeTimer = null;
-      if (!refont()) Plotly.Plots.resize(plot);
-    }, 100);
+      if (refont()) resizeTimer = setTimeout(fit, 100);
+      else if (ready) Plotly.Plots.resize(plot);
+      else resizeTimer = setTimeout(fit, 100);
+    };
+    resizeTimer = setTimeout(fit, 100);
   });
   observer.observe(plot);
 

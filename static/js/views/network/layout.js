@@ -19,6 +19,8 @@ const CHAR_EM = 0.68;
 /** Per-neuron texts are at most this fraction of the vertical pitch, so two neighbours' never touch. */
 const TEXT_PITCH = 0.75;
 const VALUE_CHARS = 10;
+/** The one-line text of a dense column: "z −0.358 → a −0.343". */
+const DENSE_CHARS = 19;
 const BIAS_CHARS = 10;
 
 /**
@@ -31,7 +33,7 @@ const BIAS_CHARS = 10;
  *   map scale with it); noMaps: data without a plane, neurons are dots only; sCap: the largest map side (set
  *   when smaller maps make room for the bias values)
  * @returns {{sizes: number[], width: number, height: number, s: number, r: number, pitch: number,
- *   dense: boolean, font: number, valueFont: number, featureFont: number, bh: number,
+ *   dense: boolean, font: number, valueFont: number, oneLine: boolean, featureFont: number, bh: number,
  *   biasText: ("left" | "below" | null)[],
  *   columns: {x: number, left: number, right: number}[],
  *   nodes: {layer: number, row: number, x: number, y: number, cx: number, cy: number, bx: number,
@@ -39,7 +41,8 @@ const BIAS_CHARS = 10;
  *   nodes[l][j]: (x, y) the map's top-left corner, (cx, cy) the activation dot's centre, (bx, by) the top-left
  *   corner of the bias badge (side bh; layers 1..L).
  *   s: map side, r: dot radius (CSS px); valueFont, featureFont: the size of the texts beside the neurons
- *   and of the input features' names (smaller in a dense column, never taller than TEXT_PITCH of the pitch).
+ *   and of the input features' names (smaller in a dense column, never taller than TEXT_PITCH of the pitch);
+ *   oneLine: a dense column's forward texts fit the gap as "z … → a …" (else they are "a …" alone).
  */
 export function layoutNetwork(sizes, width, height, opts = {}) {
   const font = opts.font ?? 12;
@@ -85,8 +88,11 @@ export function layoutNetwork(sizes, width, height, opts = {}) {
   // than the gap to the next column's badges (where its bias values may be written).
   const dense = pitch < DENSE_PITCH_EM * font; // texts only where they matter
   const fit = TEXT_PITCH * pitch;
+  // A dense column writes "z … → a …" on one line where the gap holds it, else only "a …".
   let valueFont = Math.min(dense ? smallFont(font) : font, Math.max(8, fit));
-  if (!dense) valueFont = Math.max(8, Math.min(valueFont, minGap(columns, nodes) / (CHAR_EM * VALUE_CHARS)));
+  const gap = minGap(columns, nodes);
+  const oneLine = dense && gap >= CHAR_EM * DENSE_CHARS * valueFont;
+  if (!oneLine) valueFont = Math.max(8, Math.min(valueFont, gap / (CHAR_EM * VALUE_CHARS)));
   const biasText = biasPlaces(columns, nodes, { s, r, bh, font, valueFont, pitch });
   // Bias values with nowhere to go: maps up to a fifth smaller may leave room under the badges.
   if (s > 0 && !dense && opts.sCap === undefined && biasText.includes(null, 1)) {
@@ -106,6 +112,7 @@ export function layoutNetwork(sizes, width, height, opts = {}) {
     dense,
     font,
     valueFont,
+    oneLine,
     featureFont: Math.min(font, Math.max(8, fit)),
     bh,
     biasText,

@@ -107,6 +107,7 @@ export function drawNodes(ctx, layout, fills) {
 export function paintDiagram(refs, layout, model) {
   const { L, biases, phase, a } = model;
   model.dense = layout.dense;
+  model.oneLine = layout.oneLine;
   // Bands: the layer being computed.
   refs.bands.forEach((band, l) => {
     const active = (phase.layer === l && phase.kind !== "idle") || phase.kind === "update";
@@ -145,8 +146,8 @@ function nodeTexts(model, l, j, av) {
   const aName = l === 0 ? "x" : "a";
   const aText = av === null ? "" : `${aName} ${fmt(av, 3)}`;
   if (phase.kind === "forward" && l === phase.layer) {
-    // Crowded columns get one line per neuron.
-    if (model.dense) return [`z ${fmt(z[l]?.[j], 3)} → a ${fmt(av, 3)}`, ""];
+    // Crowded columns get one line per neuron: z and a where the gap to the next column holds both, else a.
+    if (model.dense) return [model.oneLine ? `z ${fmt(z[l]?.[j], 3)} → a ${fmt(av, 3)}` : `a ${fmt(av, 3)}`, ""];
     return [`z ${fmt(z[l]?.[j], 3)}`, `a ${fmt(av, 3)}`];
   }
   if (phase.kind === "backward" && l >= phase.layer && l >= 1) {
