@@ -105,6 +105,10 @@ def test_help_close_is_on_screen(lab) -> None:
         assert box is not None
         assert box["x"] >= 0 and box["y"] >= 0, box
         assert box["x"] + box["width"] <= 1280 and box["y"] + box["height"] <= 720, box
+    # Tab stays in the dialog (the page behind it is inert).
+    for _ in range(6):
+        lab.page.keyboard.press("Tab")
+        assert lab.page.evaluate("Boolean(document.activeElement.closest('#help-overlay'))")
     lab.screenshot("31-help-1280x720")
     close.click()
     lab.page.wait_for_selector("#help-overlay[hidden]", state="attached")
@@ -142,6 +146,20 @@ def test_wide_matrices_are_never_cut_off(lab) -> None:
             }""")
             assert cut == 0, phase
             lab.screenshot(f"32-hard-spiral-1920x1080-presenter-{phase}")
+        # Layer 3's 6×8 matrices: select one of its neurons.
+        lab.page.locator('#network-view .nv-node[data-layer="3"][data-row="0"] .nv-map-hit').click()
+        lab.page.wait_for_function("document.querySelector('#math-view').dataset.focus === 'neuron:3:0'")
+        settle(lab)
+        assert "6×8" in lab.math_text()
+        cut = lab.page.evaluate("""() => {
+          const m = document.querySelector('#math-view').getBoundingClientRect();
+          return [...document.querySelectorAll('#math-view .mv-matrix td')].filter((td) => {
+            const b = td.getBoundingClientRect();
+            return b.right > m.right + 0.5 || b.left < m.left - 0.5;
+          }).length;
+        }""")
+        assert cut == 0
+        lab.screenshot("32-hard-spiral-1920x1080-presenter-layer3")
     finally:
         set_presenter(lab, False)
     lab.assert_clean()

@@ -66,6 +66,20 @@ export function mount(root, store) {
     h("p", {}, "Keyboard: Tab moves through every control (the focused one is ringed in green); Enter or Space presses a button, the arrow keys move a slider or choose in a list; a slider's box takes a typed value (Enter applies it)."),
   );
   root.replaceChildren(card);
+  // Tab goes round the dialog's controls instead of leaving it.
+  card.addEventListener("keydown", (e) => {
+    if (e.key !== "Tab") return;
+    const stops = [...card.querySelectorAll("button, input:checked, input:not([type=radio])")];
+    const first = stops[0];
+    const last = stops[stops.length - 1];
+    if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    } else if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault();
+      last.focus();
+    }
+  });
   root.addEventListener("click", (e) => {
     if (e.target === root) setUi(store, { helpOpen: false });
   });
@@ -81,7 +95,9 @@ export function mount(root, store) {
     const open = Boolean(s.ui.helpOpen);
     if (open !== !root.hidden) {
       root.hidden = !open;
-      // The dialog takes the keyboard focus while open and gives it back when it closes.
+      // The dialog takes the keyboard focus while open (the page behind it is inert: Tab stays in the
+      // dialog) and gives it back when it closes.
+      for (const el of document.querySelectorAll("#controls, .workspace, #banners")) el.inert = open;
       if (open) {
         returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
         close.focus();
