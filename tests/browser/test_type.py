@@ -47,6 +47,16 @@ SMALLEST_NUMBER = """() => {
 }"""
 
 
+# Matrix cells of the formula panel that lie (partly) outside it.
+CUT_CELLS = """() => {
+  const m = document.querySelector('#math-view').getBoundingClientRect();
+  return [...document.querySelectorAll('#math-view .mv-matrix td')].filter((td) => {
+    const b = td.getBoundingClientRect();
+    return b.right > m.right + 0.5 || b.left < m.left - 0.5;
+  }).length;
+}"""
+
+
 def median_text(lab, width: int, height: int) -> float:
     """The median text size of the lab at this size, mid-forward."""
     lab.page.set_viewport_size({"width": width, "height": height})
@@ -137,13 +147,7 @@ def test_wide_matrices_are_never_cut_off(lab) -> None:
     try:
         for phase in ("backward", "update"):
             step_to(lab, phase)
-            cut = lab.page.evaluate("""() => {
-              const m = document.querySelector('#math-view').getBoundingClientRect();
-              return [...document.querySelectorAll('#math-view .mv-matrix td')].filter((td) => {
-                const b = td.getBoundingClientRect();
-                return b.right > m.right + 0.5 || b.left < m.left - 0.5;
-              }).length;
-            }""")
+            cut = lab.page.evaluate(CUT_CELLS)
             assert cut == 0, phase
             lab.screenshot(f"32-hard-spiral-1920x1080-presenter-{phase}")
         # Layer 3's 6×8 matrices: select one of its neurons.
@@ -151,13 +155,7 @@ def test_wide_matrices_are_never_cut_off(lab) -> None:
         lab.page.wait_for_function("document.querySelector('#math-view').dataset.focus === 'neuron:3:0'")
         settle(lab)
         assert "6×8" in lab.math_text()
-        cut = lab.page.evaluate("""() => {
-          const m = document.querySelector('#math-view').getBoundingClientRect();
-          return [...document.querySelectorAll('#math-view .mv-matrix td')].filter((td) => {
-            const b = td.getBoundingClientRect();
-            return b.right > m.right + 0.5 || b.left < m.left - 0.5;
-          }).length;
-        }""")
+        cut = lab.page.evaluate(CUT_CELLS)
         assert cut == 0
         lab.screenshot("32-hard-spiral-1920x1080-presenter-layer3")
     finally:
