@@ -10,7 +10,8 @@ from typing import Any
 
 from app.engine.errors import DivergenceError
 from app.engine.lab import Lab
-from app.sessions.labs import Diverged, divergence_report
+from app.sessions import recovery
+from app.sessions.labs import Diverged
 from app.sessions.publisher import Publisher
 from app.sessions.session import Session
 from app.wire.codec import to_wire
@@ -119,7 +120,7 @@ async def step(hub: Publisher, session: Session, unit: str, count: int) -> tuple
 
 def diverge(hub: Publisher, session: Session, error: DivergenceError) -> dict[str, Any]:
     """Pause the session, keep the report, tell its sockets; the report."""
-    report = divergence_report(error, float(session.lab.config.learning_rate))
+    report = recovery.divergence(session, error)
     session.playing = False
     session.diverged = report
     hub.publish_text(session, report)

@@ -1,0 +1,287 @@
+"""Recent checkpoints of a run, keyed by step (`KeyframeRing`), and what a session knows about dead ends
+(`Recovery`): the loss it has reached at best, whether it is saturated, and the way back from a divergence
+or a saturation (the checkpoint to go back to and a learning rate tried from there).
+
+A keyframe is the engine's exact checkpoint (Lab.checkpoint(), restored bit for bit by Lab.restore()) plus
+its training loss, the run's best-so-far loss at that step and, when looked at, whether it was saturated.
+Keyframes are taken when a loss-curve point is recorded at a new step (after a step request, once per frame
+while playing), so the newest is never more than one frame old. One run segment at a time: a reset, a
+rebuild, an edit of the parameters or a change of the data starts a new one (the way back never undoes
+something the user did, only training since), and live changes of hyperparameters stay within a segment.
+
+Bounded by Settings.recovery_max_keyframes and recovery_max_bytes (the data set, shared by every keyframe
+of a segment, counted once). Past a bound the ring thins itself: never the newest keyframe nor the one with
+the lowest loss (the way back always has somewhere calm to go); of the others, the one whose removal leaves
+the smallest gap relative to its age goes first, so recent steps stay dense and old ones become sparse.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from app.config import LIMITS, Settings
+from app.engine import health
+from app.engine.errors import DivergenceError, EngineError
+from app.engine.lab import Lab
+from app.engine.labconfig import hidden_activations
+
+
+@dataclass
+class Keyframe:
+    """One checkpoint of the run: its step, training loss, the best-so-far loss there, and its saturation."""
+
+    step: int
+    loss: float | None
+    best: float | None
+    saved: dict[str, Any]  # Lab.checkpoint(); its "data" is shared with the other keyframes of the segment
+    theta: NDArray[np.float64]  # the parameters (to tell an edit at the same step from a new point)
+    nbytes: int  # its own size, the shared data excluded
+    saturated: bool | None = None  # None: not looked at
+
+
+def _size(value: Any) -> int:
+    """Approximate bytes of JSON-able data (strings by length, numbers as 8)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(len(str(k)) + _size(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return sum(_size(v) for v in value)
+    return 8
+
+
+class KeyframeRing:
+    """Keyframes of one run segment by step, oldest first, bounded in count and bytes (thinned past them)."""
+
+    def __init__(self) -> None:
+        self.frames: list[Keyframe] = []
+        self.data_bytes = 0
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    @property
+    def newest(self) -> Keyframe | None:
+        """The most recent keyframe, or None."""
+        return self.frames[-1] if self.frames else None
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held: every keyframe's own part plus the shared data set once."""
+        return self.data_bytes + sum(f.nbytes for f in self.frames)
+
+    def steps(self) -> list[int]:
+        """The steps kept, oldest first."""
+        return [f.step for f in self.frames]
+
+    def get(self, step: int) -> Keyframe | None:
+        """The keyframe of exactly `step`, or None."""
+        return next((f for f in self.frames if f.step == step), None)
+
+    def at_or_before(self, step: int) -> Keyframe | None:
+        """The newest keyframe at or before `step`, or None."""
+        return next((f for f in reversed(self.frames) if f.step <= step), None)
+
+    def clear(self) -> None:
+        """Forget every keyframe (a new segment)."""
+        self.frames.clear()
+        self.data_bytes = 0
+
+    def drop_after(self, step: int) -> None:
+        """Forget the keyframes after `step` (that future was abandoned)."""
+        self.frames = [f for f in self.frames if f.step <= step]
+        if not self.frames:
+            self.data_bytes = 0
+
+    def add(self, frame: Keyframe, data_bytes: int, max_count: int, max_bytes: int) -> None:
+        """Append `frame` (replacing one at the same step), then thin to the bounds."""
+        if self.frames and self.frames[-1].step >= frame.step:
+            self.drop_after(frame.step - 1)
+        self.frames.append(frame)
+        self.data_bytes = data_bytes
+        while len(self.frames) > 1 and (len(self.frames) > max_count or self.nbytes > max_bytes):
+            self._thin()
+
+    def _thin(self) -> None:
+        """Remove the keyframe whose loss leaves the smallest gap relative to its age (never the newest
+        nor the lowest-loss one)."""
+        frames = self.frames
+        losses = [math.inf if f.loss is None else f.loss for f in frames]
+        keep = {len(frames) - 1, int(np.argmin(losses))}
+        newest = frames[-1].step
+        best_index, best_score = None, math.inf
+        for i, f in enumerate(frames):
+            if i in keep:
+                continue
+            before = frames[i - 1].step if i > 0 else f.step
+            score = (frames[i + 1].step - before) / (newest - f.step + 1)
+            if score < best_score:
+                best_index, best_score = i, score
+        del frames[best_index if best_index is not None else 0]
+
+
+@dataclass
+class Recovery:
+    """A session's keyframes and dead-end state (see the module's docstring)."""
+
+    ring: KeyframeRing = field(default_factory=KeyframeRing)
+    best: float | None = None
+    saturated: dict[str, Any] | None = None  # the saturation report while the run is saturated
+    last_check: int | None = None
+    streak: list[tuple[int, float | None]] = field(default_factory=list)  # consecutive saturated checks
+    _lab: Lab | None = None
+    _data_part: dict[str, Any] | None = None  # the segment's data set, serialized once
+    _data_of: Any = None  # the Dataset it was serialized from
+
+    def new_segment(self) -> None:
+        """Forget the run so far: keyframes, best loss, saturation."""
+        self.ring.clear()
+        self.best, self.saturated, self.last_check = None, None, None
+        self.streak = []
+        self._data_part = None
+
+    def adopt(self, lab: Lab, step: int) -> None:
+        """Continue the segment with `lab`, restored from the keyframe of `step`; later ones are dropped."""
+        self.ring.drop_after(step)
+        self._lab, self._data_of = lab, lab.data
+        kept = self.ring.frames
+        self.best = min((f.loss for f in kept if f.loss is not None), default=None)
+        self.saturated, self.streak = None, []
+        self.last_check = max((f.step for f in kept if f.saturated is not None), default=None)
+
+    def note(self, lab: Lab, metrics: dict[str, Any], settings: Settings) -> dict[str, Any] | None:
+        """A loss-curve point was recorded at the lab's current state: keep a keyframe, look for saturation
+        when due; a `saturation` message to send when that state changed, else None."""
+        step = int(lab.cursor["step"])
+        newest = self.ring.newest
+        if lab is not self._lab or (self._data_part is not None and lab.data is not self._data_of):
+            self.new_segment()
+        elif newest is not None and (
+            step < newest.step
+            or (step == newest.step and not np.array_equal(newest.theta, lab.network.theta))
+        ):
+            self.new_segment()  # a reset, or parameters edited at this step
+        self._lab = lab
+        loss = metrics.get("train_loss")
+        loss = float(loss) if loss is not None and math.isfinite(loss) else None
+        if loss is not None:
+            self.best = loss if self.best is None else min(self.best, loss)
+        saved = lab.checkpoint(self._data_part)
+        if self._data_part is None:
+            self._data_part, self._data_of = saved["data"], lab.data
+        own = _size({k: v for k, v in saved.items() if k != "data"})
+        frame = Keyframe(step, loss, self.best, saved, lab.network.theta.copy(), own)
+        message = self._look_for_saturation(lab, frame, settings)
+        bounds = settings.recovery_max_keyframes, settings.recovery_max_bytes
+        self.ring.add(frame, _size(self._data_part), *bounds)
+        return message
+
+    def _look_for_saturation(self, lab: Lab, frame: Keyframe, settings: Settings) -> dict[str, Any] | None:
+        """Check saturation when due (at most every saturation_check_iterations iterations)."""
+        due = self.last_check is None or frame.step - self.last_check >= settings.saturation_check_iterations
+        if not due:
+            return None
+        self.last_check = frame.step
+        config = lab.config
+        names = list(hidden_activations(config))
+        if health.output_saturates(config.output_activation, config.loss):
+            names.append(config.output_activation)
+        units, counted = health.saturated_units(lab.network, lab.data.x_train, names)
+        frame.saturated = health.mostly_saturated(units, counted)
+        if not frame.saturated:
+            self.streak = []
+            if self.saturated is not None:
+                self.saturated = None
+                return {"type": "saturation", "saturated": None}
+            return None
+        self.streak.append((frame.step, frame.loss))
+        first = self.streak[0][0]
+        if (
+            self.saturated is not None
+            or frame.step - first < LIMITS.saturation_min_iterations
+            or not health.flat([loss for _, loss in self.streak])
+        ):
+            return None
+        target = self._before_saturation(first)
+        self.saturated = saturation_report(lab, frame, first, units, counted, target)
+        return {"type": "saturation", "saturated": self.saturated}
+
+    def _before_saturation(self, since: int) -> Keyframe | None:
+        """The newest keyframe before `since` that was looked at and found unsaturated."""
+        return next((f for f in reversed(self.ring.frames) if f.step < since and f.saturated is False), None)
+
+    def before_blowup(self) -> Keyframe | None:
+        """The newest keyframe whose loss had not begun to blow up (health.calm), or None."""
+        return next((f for f in reversed(self.ring.frames) if health.calm(f.loss, f.best)), None)
+
+
+def probe_iterations(lab: Lab) -> int:
+    """Iterations a rate is tried for: recovery_probe_iterations, fewer when batch × parameters is large."""
+    per = max(1, int(lab.config.batch_size) * int(lab.network.theta.size))
+    return max(1, min(LIMITS.recovery_probe_iterations, LIMITS.recovery_probe_work // per))
+
+
+def try_rate(frame: Keyframe, rate: float, iterations: int) -> float | None:
+    """The training loss after `iterations` at `rate` from `frame`, or None if that diverges."""
+    lab = Lab.restore(frame.saved)
+    try:
+        lab.set_hyper(learning_rate=rate)
+        lab.train(iterations)
+    except (DivergenceError, EngineError):
+        return None
+    loss = lab.metrics()["train_loss"]
+    return None if loss is None else float(loss)
+
+
+def way_back(frame: Keyframe | None, rate: float, keep_rate: bool) -> dict[str, Any] | None:
+    """{"step", "learning_rate", "loss"}: go back to `frame` and continue at the first rate tried from it
+    (rate itself first if `keep_rate`, then rate·f, rate·f², ...) whose training stays finite and ends below
+    the frame's loss; the lowest rate tried when none does. None when there is no frame."""
+    if frame is None:
+        return None
+    factor, lowest = LIMITS.recovery_rate_factor, LIMITS.learning_rate_min
+    first = 0 if keep_rate else 1
+    rates: list[float] = []
+    for i in range(first, first + LIMITS.recovery_rate_tries):
+        candidate = max(lowest, float(f"{rate * factor**i:.3g}"))
+        if candidate not in rates:
+            rates.append(candidate)
+    iterations = probe_iterations(Lab.restore(frame.saved))
+    chosen = rates[-1]
+    for candidate in rates:
+        loss = try_rate(frame, candidate, iterations)
+        if loss is not None and frame.loss is not None and loss < frame.loss:
+            chosen = candidate
+            break
+    return {"step": frame.step, "learning_rate": chosen, "loss": frame.loss}
+
+
+def saturation_report(
+    lab: Lab, frame: Keyframe, since: int, units: int, counted: int, target: Keyframe | None
+) -> dict[str, Any]:
+    """The saturated message's report: since when, how many units, and the way back."""
+    rate = float(lab.config.learning_rate)
+    recover = way_back(target, rate, keep_rate=True)
+    where = "reset, or re-randomise"
+    if recover is not None:
+        where = f"go back to step {recover['step']} and continue at η = {recover['learning_rate']:g}"
+    return {
+        "step": frame.step,
+        "since": since,
+        "units": units,
+        "hidden_units": counted,
+        "loss": frame.loss,
+        "learning_rate": rate,
+        "message": (
+            f"{units} of {counted} hidden units are saturated (g′(z) ≈ 0 on nearly every training "
+            f"example) and the loss has not moved since step {since}: the gradients vanish, so training "
+            "cannot get out."
+        ),
+        "suggestion": f"Lowering the rate now does not help; {where}.",
+        "recover": recover,
+    }
