@@ -62,14 +62,15 @@ class EngineLimits:
     saturation_flat: float = 1e-6
     saturation_min_iterations: int = 300
     # The way out (app/sessions/keyframes.py): rates η·f, η·f², ... (f = recovery_rate_factor, at most
-    # recovery_rate_tries of them, never below learning_rate_min) are tried from the checkpoint it goes back
-    # to, each for recovery_probe_iterations iterations (fewer for large networks: at most
-    # recovery_probe_work multiply-adds of batch × parameters per rate); the first that stays finite and ends
-    # below the checkpoint's loss is suggested.
+    # recovery_rate_tries of them, never below learning_rate_min) are tried from the calm checkpoints
+    # (newest first, at most recovery_max_targets), each for recovery_probe_iterations iterations (fewer for
+    # large networks: at most recovery_probe_work multiply-adds of batch × parameters per try); the first
+    # checkpoint and rate whose training stays finite and ends below the checkpoint's loss are suggested.
     recovery_rate_factor: float = 0.1
-    recovery_rate_tries: int = 3
+    recovery_rate_tries: int = 4
+    recovery_max_targets: int = 3
     recovery_probe_iterations: int = 500
-    recovery_probe_work: int = 20_000_000
+    recovery_probe_work: int = 4_000_000
 
 
 @dataclass(frozen=True)

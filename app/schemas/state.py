@@ -87,7 +87,7 @@ class SaturationReport(Outgoing):
     step: int
     since: int
     units: int
-    hidden_units: int
+    counted: int
     loss: float | None
     learning_rate: float
     message: str

@@ -159,6 +159,7 @@ class Recovery:
         when due; a `saturation` message to send when that state changed, else None."""
         step = int(lab.cursor["step"])
         newest = self.ring.newest
+        was_saturated = self.saturated is not None
         if lab is not self._lab or (self._data_part is not None and lab.data is not self._data_of):
             self.new_segment()
         elif newest is not None and (
@@ -177,6 +178,8 @@ class Recovery:
         own = _size({k: v for k, v in saved.items() if k != "data"})
         frame = Keyframe(step, loss, self.best, saved, lab.network.theta.copy(), own)
         message = self._look_for_saturation(lab, frame, settings)
+        if message is None and was_saturated and self.saturated is None:
+            message = {"type": "saturation", "saturated": None}  # a new segment: no longer stuck
         bounds = settings.recovery_max_keyframes, settings.recovery_max_bytes
         self.ring.add(frame, _size(self._data_part), *bounds)
         return message
@@ -207,17 +210,17 @@ class Recovery:
             or not health.flat([loss for _, loss in self.streak])
         ):
             return None
-        target = self._before_saturation(first)
-        self.saturated = saturation_report(lab, frame, first, units, counted, target)
+        targets = self._before_saturation(first)
+        self.saturated = saturation_report(lab, frame, first, units, counted, targets)
         return {"type": "saturation", "saturated": self.saturated}
 
-    def _before_saturation(self, since: int) -> Keyframe | None:
-        """The newest keyframe before `since` that was looked at and found unsaturated."""
-        return next((f for f in reversed(self.ring.frames) if f.step < since and f.saturated is False), None)
+    def _before_saturation(self, since: int) -> list[Keyframe]:
+        """The keyframes before `since` that were looked at and found unsaturated, newest first."""
+        return [f for f in reversed(self.ring.frames) if f.step < since and f.saturated is False]
 
-    def before_blowup(self) -> Keyframe | None:
-        """The newest keyframe whose loss had not begun to blow up (health.calm), or None."""
-        return next((f for f in reversed(self.ring.frames) if health.calm(f.loss, f.best)), None)
+    def before_blowup(self) -> list[Keyframe]:
+        """The keyframes whose loss had not begun to blow up (health.calm), newest first."""
+        return [f for f in reversed(self.ring.frames) if health.calm(f.loss, f.best)]
 
 
 def probe_iterations(lab: Lab) -> int:
@@ -238,12 +241,22 @@ def try_rate(frame: Keyframe, rate: float, iterations: int) -> float | None:
     return None if loss is None else float(loss)
 
 
-def way_back(frame: Keyframe | None, rate: float, keep_rate: bool) -> dict[str, Any] | None:
-    """{"step", "learning_rate", "loss"}: go back to `frame` and continue at the first rate tried from it
-    (rate itself first if `keep_rate`, then rate·f, rate·f², ...) whose training stays finite and ends below
-    the frame's loss; the lowest rate tried when none does. None when there is no frame."""
-    if frame is None:
+def way_back(frames: list[Keyframe], rate: float, keep_rate: bool) -> dict[str, Any] | None:
+    """{"step", "learning_rate", "loss"}: of the candidate keyframes (newest first, at most
+    LIMITS.recovery_max_targets of them), the first from which a tried rate (rate itself first if
+    `keep_rate`, then rate·f, rate·f², ...) trains on finite and ends below the keyframe's loss, with that
+    rate; the newest candidate with the lowest rate when none does. None when there is no candidate."""
+    if not frames:
         return None
+    for frame in frames[: LIMITS.recovery_max_targets]:
+        found = _first_rate(frame, rate, keep_rate)
+        if found is not None:
+            return {"step": frame.step, "learning_rate": found, "loss": frame.loss}
+    return {"step": frames[0].step, "learning_rate": _rates(rate, keep_rate)[-1], "loss": frames[0].loss}
+
+
+def _rates(rate: float, keep_rate: bool) -> list[float]:
+    """The rates to try, largest first, never below learning_rate_min (3 significant digits)."""
     factor, lowest = LIMITS.recovery_rate_factor, LIMITS.learning_rate_min
     first = 0 if keep_rate else 1
     rates: list[float] = []
@@ -251,22 +264,27 @@ def way_back(frame: Keyframe | None, rate: float, keep_rate: bool) -> dict[str, 
         candidate = max(lowest, float(f"{rate * factor**i:.3g}"))
         if candidate not in rates:
             rates.append(candidate)
+    return rates
+
+
+def _first_rate(frame: Keyframe, rate: float, keep_rate: bool) -> float | None:
+    """The first rate of _rates that trains on from `frame` to below its loss, or None."""
+    if frame.loss is None:
+        return None
     iterations = probe_iterations(Lab.restore(frame.saved))
-    chosen = rates[-1]
-    for candidate in rates:
+    for candidate in _rates(rate, keep_rate):
         loss = try_rate(frame, candidate, iterations)
-        if loss is not None and frame.loss is not None and loss < frame.loss:
-            chosen = candidate
-            break
-    return {"step": frame.step, "learning_rate": chosen, "loss": frame.loss}
+        if loss is not None and loss < frame.loss:
+            return candidate
+    return None
 
 
 def saturation_report(
-    lab: Lab, frame: Keyframe, since: int, units: int, counted: int, target: Keyframe | None
+    lab: Lab, frame: Keyframe, since: int, units: int, counted: int, targets: list[Keyframe]
 ) -> dict[str, Any]:
     """The saturated message's report: since when, how many units, and the way back."""
     rate = float(lab.config.learning_rate)
-    recover = way_back(target, rate, keep_rate=True)
+    recover = way_back(targets, rate, keep_rate=True)
     where = "reset, or re-randomise"
     if recover is not None:
         where = f"go back to step {recover['step']} and continue at η = {recover['learning_rate']:g}"
@@ -274,11 +292,11 @@ def saturation_report(
         "step": frame.step,
         "since": since,
         "units": units,
-        "hidden_units": counted,
+        "counted": counted,
         "loss": frame.loss,
         "learning_rate": rate,
         "message": (
-            f"{units} of {counted} hidden units are saturated (g′(z) ≈ 0 on nearly every training "
+            f"{units} of {counted} neurons are saturated (g′(z) ≈ 0 on nearly every training "
             f"example) and the loss has not moved since step {since}: the gradients vanish, so training "
             "cannot get out."
         ),

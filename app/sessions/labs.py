@@ -48,7 +48,7 @@ def divergence_report(
         suggestion = (
             "The parameters kept here are already far off, so a lower rate alone would diverge again: "
             f"go back to step {recover['step']}, before the loss began to blow up, and continue at "
-            f"η = {recover['learning_rate']:g} (now {learning_rate:g})."
+            f"learning rate η = {recover['learning_rate']:g} (now {learning_rate:g})."
         )
     else:
         suggestion = (
