@@ -4,8 +4,10 @@ or a saturation (the checkpoint to go back to and a learning rate tried from the
 
 A keyframe is the engine's exact checkpoint (Lab.checkpoint(), restored bit for bit by Lab.restore()) plus
 its training loss, the run's best-so-far loss at that step and, when looked at, whether it was saturated.
-Keyframes are taken when a loss-curve point is recorded at a new step (after a step request, once per frame
-while playing), so the newest is never more than one frame old. One run segment at a time: a reset, a
+Keyframes are taken when a loss-curve point is recorded at a new step (after a step request, at most once
+per frame while playing), at least (step − first kept step) / recovery_max_keyframes iterations apart: every
+point early in a run, sparser later, so the ring spans the whole run at a cost per frame that falls as it
+grows. One run segment at a time: a reset, a
 rebuild, an edit of the parameters or a change of the data starts a new one (the way back never undoes
 something the user did, only training since), and live changes of hyperparameters stay within a segment.
 
@@ -17,6 +19,7 @@ the smallest gap relative to its age goes first, so recent steps stay dense and 
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,14 +48,8 @@ class Keyframe:
 
 
 def _size(value: Any) -> int:
-    """Approximate bytes of JSON-able data (strings by length, numbers as 8)."""
-    if isinstance(value, str):
-        return len(value)
-    if isinstance(value, dict):
-        return sum(len(str(k)) + _size(v) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return sum(_size(v) for v in value)
-    return 8
+    """Bytes of JSON-able data as compact JSON (what a checkpoint costs held as text)."""
+    return len(json.dumps(value, separators=(",", ":")))
 
 
 class KeyframeRing:
@@ -137,6 +134,7 @@ class Recovery:
     _lab: Lab | None = None
     _data_part: dict[str, Any] | None = None  # the segment's data set, serialized once
     _data_of: Any = None  # the Dataset it was serialized from
+    _data_bytes: int = 0
 
     def new_segment(self) -> None:
         """Forget the run so far: keyframes, best loss, saturation."""
@@ -172,16 +170,23 @@ class Recovery:
         loss = float(loss) if loss is not None and math.isfinite(loss) else None
         if loss is not None:
             self.best = loss if self.best is None else min(self.best, loss)
+        cleared = was_saturated and self.saturated is None
+        newest = self.ring.newest
+        if newest is not None and step > newest.step:
+            spacing = max(1, (step - self.ring.frames[0].step) // settings.recovery_max_keyframes)
+            if step - newest.step < spacing:  # a keyframe not due yet
+                return {"type": "saturation", "saturated": None} if cleared else None
         saved = lab.checkpoint(self._data_part)
         if self._data_part is None:
             self._data_part, self._data_of = saved["data"], lab.data
+            self._data_bytes = _size(self._data_part)
         own = _size({k: v for k, v in saved.items() if k != "data"})
         frame = Keyframe(step, loss, self.best, saved, lab.network.theta.copy(), own)
         message = self._look_for_saturation(lab, frame, settings)
-        if message is None and was_saturated and self.saturated is None:
+        if message is None and cleared:
             message = {"type": "saturation", "saturated": None}  # a new segment: no longer stuck
         bounds = settings.recovery_max_keyframes, settings.recovery_max_bytes
-        self.ring.add(frame, _size(self._data_part), *bounds)
+        self.ring.add(frame, self._data_bytes, *bounds)
         return message
 
     def _look_for_saturation(self, lab: Lab, frame: Keyframe, settings: Settings) -> dict[str, Any] | None:
