@@ -9,6 +9,7 @@ after a restart) is `NothingToRecover`, and the session is unchanged.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from app.engine.errors import DivergenceError
@@ -24,10 +25,12 @@ class NothingToRecover(Exception):
     """No way out to take: the message says why."""
 
 
-def divergence(session: Session, error: DivergenceError) -> dict[str, Any]:
-    """The diverged report, with the way back from the newest keyframe before the blow-up."""
+async def divergence(session: Session, error: DivergenceError) -> dict[str, Any]:
+    """The diverged report, with the way back from the newest keyframe before the blow-up. The rates are
+    tried on copies in a worker thread (up to ~0.1 s on the default network), so other sessions' frames
+    go on meanwhile."""
     rate = float(session.lab.config.learning_rate)
-    plan = way_back(session.recovery.before_blowup(), rate, keep_rate=False)
+    plan = await asyncio.to_thread(way_back, session.recovery.before_blowup(), rate, False)
     return divergence_report(error, rate, plan)
 
 

@@ -111,16 +111,16 @@ async def step(hub: Publisher, session: Session, unit: str, count: int) -> tuple
                 await stepper.epochs(count)
         except DivergenceError as error:
             session.iteration_records = []
-            raise Diverged(diverge(hub, session, error)) from None
+            raise Diverged(await diverge(hub, session, error)) from None
         session.diverged = None
         metrics = hub.record_point(session) if int(lab.cursor["step"]) != before else None
         hub.publish_frame(session, session.iteration_records, metrics)
         return to_wire(list(stepper.keep), "records"), stepper.omitted
 
 
-def diverge(hub: Publisher, session: Session, error: DivergenceError) -> dict[str, Any]:
-    """Pause the session, keep the report, tell its sockets; the report."""
-    report = recovery.divergence(session, error)
+async def diverge(hub: Publisher, session: Session, error: DivergenceError) -> dict[str, Any]:
+    """Pause the session, keep the report (with its way out), tell its sockets; the report."""
+    report = await recovery.divergence(session, error)
     session.playing = False
     session.diverged = report
     hub.publish_text(session, report)
