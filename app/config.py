@@ -137,9 +137,10 @@ class Settings:
     # blocks (and times out) within a couple of seconds instead of after megabytes of autotuned buffer.
     socket_send_buffer_bytes: int = 256 * 1024
     # The ring of recent checkpoints each session keeps for the way out of a dead end
-    # (app/sessions/keyframes.py): at most this many, and this many bytes (the data set counted once).
+    # (app/sessions/keyframes.py): at most this many, and this many bytes (the data set they share is not
+    # counted).
     recovery_max_keyframes: int = 64
-    recovery_max_bytes: int = 512 * 1024
+    recovery_max_bytes: int = 256 * 1024
     # Saturation is looked for at most once per this many iterations (one forward pass over the training set).
     saturation_check_iterations: int = 100
     # Where sessions are written on shutdown and read back on start (app/sessions/persist.py); "" keeps none.

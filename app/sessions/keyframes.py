@@ -11,10 +11,11 @@ grows. One run segment at a time: a reset, a
 rebuild, an edit of the parameters or a change of the data starts a new one (the way back never undoes
 something the user did, only training since), and live changes of hyperparameters stay within a segment.
 
-Bounded by Settings.recovery_max_keyframes and recovery_max_bytes (the data set, shared by every keyframe
-of a segment, counted once). Past a bound the ring thins itself: never the newest keyframe nor the one with
-the lowest loss (the way back always has somewhere calm to go); of the others, the one whose removal leaves
-the smallest gap relative to its age goes first, so recent steps stay dense and old ones become sparse.
+Bounded by Settings.recovery_max_keyframes and recovery_max_bytes (of the keyframes' own parts; the data
+set, shared by every keyframe of a segment, is one more serialized copy of the session's data, not
+counted). Past a bound the ring thins itself: never the newest keyframe nor the one with the lowest loss
+(the way back always has somewhere calm to go); of the others, the one whose removal leaves the smallest
+gap relative to its age goes first, so recent steps stay dense and old ones become sparse.
 """
 
 from __future__ import annotations
@@ -69,8 +70,9 @@ class KeyframeRing:
 
     @property
     def nbytes(self) -> int:
-        """Bytes held: every keyframe's own part plus the shared data set once."""
-        return self.data_bytes + sum(f.nbytes for f in self.frames)
+        """Bytes the bound counts: every keyframe's own part (the shared data set, `data_bytes`, is one
+        serialized copy of the session's data whatever the number of keyframes, and is not counted)."""
+        return sum(f.nbytes for f in self.frames)
 
     def steps(self) -> list[int]:
         """The steps kept, oldest first."""

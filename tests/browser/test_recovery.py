@@ -72,6 +72,7 @@ def test_the_divergence_banner_goes_back_before_the_blow_up_and_training_then_co
             f"/^step {25 * epoch} /.test(document.querySelector('#counters').innerText)"
         )
     assert lab.step_count() == 500
+    lab.screenshot("recovery-after-500-iterations")
     end = state(lab)
     assert end["diverged"] is None
     loss = end["metrics"]["train_loss"]
