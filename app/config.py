@@ -137,7 +137,7 @@ class Settings:
     # blocks (and times out) within a couple of seconds instead of after megabytes of autotuned buffer.
     socket_send_buffer_bytes: int = 256 * 1024
     # The ring of recent checkpoints each session keeps for the way out of a dead end
-    # (app/sessions/keyframes.py): at most this many, and this many bytes (the data set they share is not
+    # (app/sessions/ring.py): at most this many, and this many bytes (the data set they share is not
     # counted).
     recovery_max_keyframes: int = 64
     recovery_max_bytes: int = 256 * 1024

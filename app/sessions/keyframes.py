@@ -1,127 +1,35 @@
-"""Recent checkpoints of a run, keyed by step (`KeyframeRing`), and what a session knows about dead ends
-(`Recovery`): the loss it has reached at best, whether it is saturated, and the way back from a divergence
-or a saturation (the checkpoint to go back to and a learning rate tried from there).
+"""What a session knows about dead ends (`Recovery`): its recent keyframes (app/sessions/ring.py), the
+loss it has reached at best, whether it is saturated, and the way back from a divergence or a saturation
+(the keyframe to go back to and a learning rate tried from there).
 
-A keyframe is the engine's exact checkpoint (Lab.checkpoint(), restored bit for bit by Lab.restore()) plus
-its training loss, the run's best-so-far loss at that step and, when looked at, whether it was saturated.
-Keyframes are taken when a loss-curve point is recorded at a new step (after a step request, at most once
-per frame while playing), at least (step − first kept step) / recovery_max_keyframes iterations apart: every
-point early in a run, sparser later, so the ring spans the whole run at a cost per frame that falls as it
-grows. One run segment at a time: a reset, a
-rebuild, an edit of the parameters or a change of the data starts a new one (the way back never undoes
-something the user did, only training since), and live changes of hyperparameters stay within a segment.
+A keyframe is the engine's exact checkpoint plus its training loss, the run's best-so-far loss at that step
+and, when looked at, whether it was saturated. Keyframes are taken when a loss-curve point is recorded at a
+new step (after a step request, at most once per frame while playing), at least (step − first kept step) /
+recovery_max_keyframes iterations apart: every point early in a run, sparser later, so the ring spans the
+whole run at a cost per frame that falls as it grows. One run segment at a time: a reset, a rebuild, an
+edit of the parameters or a change of the data starts a new one (the way back never undoes something the
+user did, only training since); live changes of hyperparameters stay within a segment.
 
-Bounded by Settings.recovery_max_keyframes and recovery_max_bytes (of the keyframes' own parts; the data
-set, shared by every keyframe of a segment, is one more serialized copy of the session's data, not
-counted). Past a bound the ring thins itself: never the newest keyframe nor the one with the lowest loss
-(the way back always has somewhere calm to go); of the others, the one whose removal leaves the smallest
-gap relative to its age goes first, so recent steps stay dense and old ones become sparse.
+The ring is bounded by Settings.recovery_max_keyframes and recovery_max_bytes (of the keyframes' own
+parts; the data set, shared by every keyframe of a segment, is one more serialized copy of the session's
+data, not counted), thinned by age past a bound, never dropping the newest or the lowest-loss keyframe (the
+way back always has somewhere calm to go).
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from app.config import LIMITS, Settings
 from app.engine import health
 from app.engine.errors import DivergenceError, EngineError
 from app.engine.lab import Lab
 from app.engine.labconfig import hidden_activations
-
-
-@dataclass
-class Keyframe:
-    """One checkpoint of the run: its step, training loss, the best-so-far loss there, and its saturation."""
-
-    step: int
-    loss: float | None
-    best: float | None
-    saved: dict[str, Any]  # Lab.checkpoint(); its "data" is shared with the other keyframes of the segment
-    theta: NDArray[np.float64]  # the parameters (to tell an edit at the same step from a new point)
-    nbytes: int  # its own size, the shared data excluded
-    saturated: bool | None = None  # None: not looked at
-
-
-def _size(value: Any) -> int:
-    """Bytes of JSON-able data as compact JSON (what a checkpoint costs held as text)."""
-    return len(json.dumps(value, separators=(",", ":")))
-
-
-class KeyframeRing:
-    """Keyframes of one run segment by step, oldest first, bounded in count and bytes (thinned past them)."""
-
-    def __init__(self) -> None:
-        self.frames: list[Keyframe] = []
-        self.data_bytes = 0
-
-    def __len__(self) -> int:
-        return len(self.frames)
-
-    @property
-    def newest(self) -> Keyframe | None:
-        """The most recent keyframe, or None."""
-        return self.frames[-1] if self.frames else None
-
-    @property
-    def nbytes(self) -> int:
-        """Bytes the bound counts: every keyframe's own part (the shared data set, `data_bytes`, is one
-        serialized copy of the session's data whatever the number of keyframes, and is not counted)."""
-        return sum(f.nbytes for f in self.frames)
-
-    def steps(self) -> list[int]:
-        """The steps kept, oldest first."""
-        return [f.step for f in self.frames]
-
-    def get(self, step: int) -> Keyframe | None:
-        """The keyframe of exactly `step`, or None."""
-        return next((f for f in self.frames if f.step == step), None)
-
-    def at_or_before(self, step: int) -> Keyframe | None:
-        """The newest keyframe at or before `step`, or None."""
-        return next((f for f in reversed(self.frames) if f.step <= step), None)
-
-    def clear(self) -> None:
-        """Forget every keyframe (a new segment)."""
-        self.frames.clear()
-        self.data_bytes = 0
-
-    def drop_after(self, step: int) -> None:
-        """Forget the keyframes after `step` (that future was abandoned)."""
-        self.frames = [f for f in self.frames if f.step <= step]
-        if not self.frames:
-            self.data_bytes = 0
-
-    def add(self, frame: Keyframe, data_bytes: int, max_count: int, max_bytes: int) -> None:
-        """Append `frame` (replacing one at the same step), then thin to the bounds."""
-        if self.frames and self.frames[-1].step >= frame.step:
-            self.drop_after(frame.step - 1)
-        self.frames.append(frame)
-        self.data_bytes = data_bytes
-        while len(self.frames) > 1 and (len(self.frames) > max_count or self.nbytes > max_bytes):
-            self._thin()
-
-    def _thin(self) -> None:
-        """Remove the keyframe whose loss leaves the smallest gap relative to its age (never the newest
-        nor the lowest-loss one)."""
-        frames = self.frames
-        losses = [math.inf if f.loss is None else f.loss for f in frames]
-        keep = {len(frames) - 1, int(np.argmin(losses))}
-        newest = frames[-1].step
-        best_index, best_score = None, math.inf
-        for i, f in enumerate(frames):
-            if i in keep:
-                continue
-            before = frames[i - 1].step if i > 0 else f.step
-            score = (frames[i + 1].step - before) / (newest - f.step + 1)
-            if score < best_score:
-                best_index, best_score = i, score
-        del frames[best_index if best_index is not None else 0]
+from app.sessions.ring import Keyframe, KeyframeRing, json_size
 
 
 @dataclass
@@ -181,8 +89,8 @@ class Recovery:
         saved = lab.checkpoint(self._data_part)
         if self._data_part is None:
             self._data_part, self._data_of = saved["data"], lab.data
-            self._data_bytes = _size(self._data_part)
-        own = _size({k: v for k, v in saved.items() if k != "data"})
+            self._data_bytes = json_size(self._data_part)
+        own = json_size({k: v for k, v in saved.items() if k != "data"})
         frame = Keyframe(step, loss, self.best, saved, lab.network.theta.copy(), own)
         message = self._look_for_saturation(lab, frame, settings)
         if message is None and cleared:

@@ -9,7 +9,8 @@ import numpy as np
 
 from app.config import Settings
 from app.engine.lab import Lab, LabConfig
-from app.sessions.keyframes import Keyframe, KeyframeRing, Recovery
+from app.sessions.keyframes import Recovery
+from app.sessions.ring import Keyframe, KeyframeRing
 
 SETTINGS = Settings()
 
