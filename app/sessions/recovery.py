@@ -59,6 +59,7 @@ async def recover(hub: Publisher, session: Session, learning_rate: float | None)
         rate = float(plan["learning_rate"]) if learning_rate is None else learning_rate
         lab = engine_call(Lab.restore, frame.saved)
         changed = engine_call(lab.set_hyper, learning_rate=rate)
+        engine_call(lab.select, session.lab.config.selected)  # the traced example stays the one chosen
         session.playing = False
         session.lab = lab
         session.iteration_records = []

@@ -78,10 +78,12 @@ def test_the_diverging_preset_goes_back_before_the_blow_up_and_then_converges(cl
 def test_recover_with_a_rate_of_ones_own(client: TestClient) -> None:
     sid = create(client, **PRESETS["diverging_lr"]["config"])["id"]
     diverge(client, sid)
+    client.post(f"/api/sessions/{sid}/select", json={"example": 7})
     response = client.post(f"/api/sessions/{sid}/recover", json={"learning_rate": 0.01})
     assert response.status_code == 200, response.text
     state = response.json()
     assert state["step"] == 0 and state["config"]["learning_rate"] == 0.01
+    assert state["config"]["selected"] == 7  # the traced example chosen after the checkpoint stays
     assert state["changes"] == [{"step": 0, "changes": {"learning_rate": [0.3, 0.01]}}]
 
 
