@@ -49,6 +49,28 @@ class EngineLimits:
     # The gradient check perturbs every parameter 4 times over the rows it checks (cost ∝ parameters × rows):
     # it uses at most this many examples of the batch.
     gradcheck_max_examples: int = 32
+    # Dead ends (app/engine/health.py). A loss above blowup_factor × the run's best-so-far has begun to
+    # blow up.
+    blowup_factor: float = 2.0
+    # A unit is saturated when g'(z) ≤ saturation_slope × g's largest slope on at least saturation_examples
+    # of the training examples; a run is, when saturation_units of its units are (hidden ones, and the
+    # output's when its g' enters δ^L) and the loss moved by at most saturation_flat (relative) over
+    # saturation_min_iterations iterations (SGD's noise alone moves a healthy run's loss far more).
+    saturation_slope: float = 0.02
+    saturation_examples: float = 0.8
+    saturation_units: float = 0.6
+    saturation_flat: float = 1e-6
+    saturation_min_iterations: int = 300
+    # The way out (app/sessions/keyframes.py): rates η·f, η·f², ... (f = recovery_rate_factor, at most
+    # recovery_rate_tries of them, never below learning_rate_min) are tried from the calm checkpoints
+    # (newest first, at most recovery_max_targets), each for recovery_probe_iterations iterations (fewer for
+    # large networks: at most recovery_probe_work multiply-adds of batch × parameters per try); the first
+    # checkpoint and rate whose training stays finite and ends below the checkpoint's loss are suggested.
+    recovery_rate_factor: float = 0.1
+    recovery_rate_tries: int = 4
+    recovery_max_targets: int = 3
+    recovery_probe_iterations: int = 500
+    recovery_probe_work: int = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -114,6 +136,13 @@ class Settings:
     # Kernel send buffer of each socket: bounds what a client that stops reading can hold up, so its send
     # blocks (and times out) within a couple of seconds instead of after megabytes of autotuned buffer.
     socket_send_buffer_bytes: int = 256 * 1024
+    # The ring of recent checkpoints each session keeps for the way out of a dead end
+    # (app/sessions/ring.py): at most this many, and this many bytes (the data set they share is not
+    # counted).
+    recovery_max_keyframes: int = 64
+    recovery_max_bytes: int = 256 * 1024
+    # Saturation is looked for at most once per this many iterations (one forward pass over the training set).
+    saturation_check_iterations: int = 100
     # Where sessions are written on shutdown and read back on start (app/sessions/persist.py); "" keeps none.
     # `python -m app` (make run) uses SERVE_STATE_FILE unless BACKPROP_STATE_FILE is set.
     state_file: str = ""

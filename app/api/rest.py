@@ -15,6 +15,7 @@ from app.schemas import (
     LIVE_FIELDS,
     GradcheckReply,
     Parameters,
+    RecoverRequest,
     ResetRequest,
     SelectRequest,
     SessionConfig,
@@ -22,8 +23,8 @@ from app.schemas import (
     StepReply,
     StepRequest,
 )
-from app.schemas.state import DivergedAnswer, MessageAnswer, ValidationAnswer
-from app.sessions import operations, stepping
+from app.schemas.state import DivergedAnswer, MessageAnswer, NothingToRecoverAnswer, ValidationAnswer
+from app.sessions import operations, recovery, stepping
 from app.sessions.labs import build_lab
 from app.sessions.session import Session
 from app.wire.frames import state_payload
@@ -136,6 +137,27 @@ async def step_session(session: SessionDep, hub: HubDep, request: StepRequest) -
 async def reset_session(session: SessionDep, hub: HubDep, request: ResetRequest | None = None) -> Response:
     """Back to the same initialisation (seed null) or re-randomise from a new seed; the curve restarts."""
     await operations.reset(hub, session, request.seed if request is not None else None)
+    return _state(session)
+
+
+@router.post(
+    "/sessions/{session_id}/recover",
+    response_model=SessionState,
+    responses={
+        **_NOT_FOUND,
+        **_INVALID,
+        409: {"model": NothingToRecoverAnswer, "description": "Nothing to recover: no way out on offer"},
+    },
+)
+async def recover_session(
+    session: SessionDep, hub: HubDep, request: RecoverRequest | None = None
+) -> Response:
+    """Take the way out of a divergence or a saturation: back to the step its report names, continuing at
+    its suggested rate (or `learning_rate`); 409 when there is nothing to recover."""
+    try:
+        await recovery.recover(hub, session, request.learning_rate if request is not None else None)
+    except recovery.NothingToRecover as exc:
+        return WireJSON({"detail": str(exc)}, status_code=409)
     return _state(session)
 
 

@@ -111,13 +111,16 @@ def _dataset_from(data: dict[str, Any]) -> Dataset:
     return Dataset(**values)
 
 
-def save(config: LabConfig, data: Dataset, st: Stepper) -> dict[str, Any]:
-    """Everything needed to continue exactly where a Lab is (JSON-able: lists, numbers, strings)."""
+def save(
+    config: LabConfig, data: Dataset, st: Stepper, data_part: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Everything needed to continue exactly where a Lab is (JSON-able: lists, numbers, strings);
+    `data_part`: the "data" of an earlier checkpoint of this same data set, used as it is."""
     schedule, optimizer = st.schedule, st.optimizer
     return {
         "version": VERSION,
         "config": _config_data(config),
-        "data": _dataset_data(data),
+        "data": _dataset_data(data) if data_part is None else data_part,
         "theta": _array(st.net.theta),
         "hyper": asdict(st.hyper),
         "pending": _plain(st.pending),

@@ -199,9 +199,11 @@ class Lab:
             st.hyper.regularization_rate,
         )
 
-    def checkpoint(self) -> dict[str, Any]:
-        """Everything needed to continue exactly from here, as JSON-able data (see checkpoint.py)."""
-        return checkpoint.save(self._config, self._data, self._stepper)
+    def checkpoint(self, data_part: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Everything needed to continue exactly from here, as JSON-able data (see checkpoint.py);
+        `data_part`: the "data" of an earlier checkpoint of this Lab's current data set, reused (it is the
+        larger part, and unchanged until a point is added or removed)."""
+        return checkpoint.save(self._config, self._data, self._stepper, data_part)
 
     @classmethod
     def restore(cls, saved: dict[str, Any]) -> Lab:

@@ -61,7 +61,7 @@ async def _loop(hub: Hub, session: Session) -> None:
                 try:
                     await _train(hub, session)
                 except DivergenceError as error:
-                    diverge(hub, session, error)
+                    await diverge(hub, session, error)
                     break
                 # every socket still holds an unsent frame: a new one would only replace it, so this tick
                 # trains without measuring or drawing (frames follow what clients can take, training does not)

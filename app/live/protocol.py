@@ -4,7 +4,8 @@ see (frames, state, changes, divergence) goes out through the hub. Every rejecti
 the problem, and leaves the session as it was.
 
 Error codes: bad_json, not_an_object, missing_type, unknown_type, invalid (a field's value), rejected (the
-engine refused it, e.g. an incoherent loss), binary_frame and rate_limited (from app/live/endpoint.py).
+engine refused it, e.g. an incoherent loss), nothing_to_recover (a `recover` with no way out on
+offer), binary_frame and rate_limited (from app/live/endpoint.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from app.live.hub import Hub
 from app.schemas import CLIENT_MESSAGE, MESSAGE_TYPES
 from app.schemas import messages as m
 from app.schemas.errors import describe
-from app.sessions import operations, stepping
+from app.sessions import operations, recovery, stepping
 from app.sessions.labs import Diverged, OperationError
 from app.sessions.session import Session
 from app.wire.frames import state_payload
@@ -97,6 +98,8 @@ async def handle(hub: Hub, session: Session, text: str) -> list[dict[str, Any]]:
         return [error("rejected", exc.field, exc.message)]
     except Diverged:
         return []  # the diverged message already went to every socket of the session
+    except recovery.NothingToRecover as exc:
+        return [error("nothing_to_recover", None, str(exc))]
 
 
 async def dispatch(hub: Hub, session: Session, message: m.ClientMessage) -> list[dict[str, Any]]:
@@ -123,6 +126,8 @@ async def dispatch(hub: Hub, session: Session, message: m.ClientMessage) -> list
         await operations.set_bias(hub, session, message.layer, message.row, message.value)
     elif isinstance(message, m.ResetMessage):
         await operations.reset(hub, session, message.seed)
+    elif isinstance(message, m.RecoverMessage):
+        await recovery.recover(hub, session, message.learning_rate)
     elif isinstance(message, m.SelectMessage):
         await operations.select(hub, session, message.example)
     elif isinstance(message, m.AddPointMessage):

@@ -149,6 +149,12 @@ class ResetRequest(Strict):
     seed: Seed | None = None
 
 
+class RecoverRequest(Strict):
+    """Take the way out of a divergence or a saturation, at the suggested rate or at `learning_rate`."""
+
+    learning_rate: LearningRate | None = None
+
+
 class SelectRequest(Strict):
     """The traced example: an index into the training set."""
 

@@ -13,6 +13,7 @@ from app.schemas.config import (
     HyperChanges,
     Index,
     Layer,
+    LearningRate,
     Row,
     Seed,
     SessionConfig,
@@ -92,6 +93,13 @@ class ResetMessage(Strict):
     seed: Seed | None = None
 
 
+class RecoverMessage(Strict):
+    """Take the way out of a divergence or a saturation: back to its step, at its rate or `learning_rate`."""
+
+    type: Literal["recover"]
+    learning_rate: LearningRate | None = None
+
+
 class SelectMessage(Strict):
     """Trace this training example (index into the training set)."""
 
@@ -137,6 +145,7 @@ ClientMessage = Annotated[
     | SetWeightMessage
     | SetBiasMessage
     | ResetMessage
+    | RecoverMessage
     | SelectMessage
     | AddPointMessage
     | RemovePointMessage
@@ -155,6 +164,7 @@ MESSAGE_TYPES: tuple[str, ...] = (
     "set_weight",
     "set_bias",
     "reset",
+    "recover",
     "select",
     "add_point",
     "remove_point",

@@ -59,6 +59,14 @@ class DataView(Outgoing):
     domain: list[float]
 
 
+class RecoverPlan(Outgoing):
+    """The way out of a dead end: the step it goes back to, its training loss, and the rate to go on at."""
+
+    step: int
+    learning_rate: float
+    loss: float | None
+
+
 class DivergenceReport(Outgoing):
     """Where values stopped being finite, and what to do about it."""
 
@@ -70,6 +78,28 @@ class DivergenceReport(Outgoing):
     message: str
     suggestion: str
     learning_rate: float
+    recover: RecoverPlan | None
+
+
+class SaturationReport(Outgoing):
+    """Most hidden units saturated and the loss flat since `since`: a dead end, and the way back."""
+
+    step: int
+    since: int
+    units: int
+    counted: int
+    loss: float | None
+    learning_rate: float
+    message: str
+    suggestion: str
+    recover: RecoverPlan | None
+
+
+class SaturationMessage(Outgoing):
+    """The run became saturated (the report) or is no longer (null)."""
+
+    type: Literal["saturation"]
+    saturated: SaturationReport | None
 
 
 class SessionState(Outgoing):
@@ -88,6 +118,7 @@ class SessionState(Outgoing):
     data: DataView
     optimizer_state: dict[str, Any]
     diverged: DivergenceReport | None
+    saturated: SaturationReport | None
     playing: bool
     speed: int
     fps: float
@@ -162,6 +193,12 @@ class ValidationAnswer(Outgoing):
 
 class MessageAnswer(Outgoing):
     """A 404, 413 or 503 answer."""
+
+    detail: str
+
+
+class NothingToRecoverAnswer(Outgoing):
+    """A 409 answer to recover: there is no way out to take (the message says why)."""
 
     detail: str
 

@@ -38,9 +38,23 @@ class Diverged(Exception):
         self.report = report
 
 
-def divergence_report(error: DivergenceError, learning_rate: float) -> dict[str, Any]:
-    """The diverged message: where values stopped being finite, and a lower learning rate to try."""
+def divergence_report(
+    error: DivergenceError, learning_rate: float, recover: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The diverged message: where values stopped being finite, and the way out: `recover`, the step to go
+    back to and the learning rate to continue at (None when there is none)."""
     where = f"layer {error.layer}" if error.layer is not None else "the loss"
+    if recover is not None:
+        suggestion = (
+            "The parameters kept here are already far off, so a lower rate alone would diverge again: "
+            f"go back to step {recover['step']}, before the loss began to blow up, and continue at "
+            f"learning rate η = {recover['learning_rate']:g} (now {learning_rate:g})."
+        )
+    else:
+        suggestion = (
+            f"Lower the learning rate (now {learning_rate:g}), for example to {learning_rate / 10:g}, "
+            "then step again; the parameters kept their last finite values."
+        )
     return {
         "type": "diverged",
         "step": int(error.step),
@@ -48,11 +62,9 @@ def divergence_report(error: DivergenceError, learning_rate: float) -> dict[str,
         "layer": error.layer,
         "quantity": error.quantity,
         "message": f"step {error.step}, {error.phase} phase, {where}: {error.message}",
-        "suggestion": (
-            f"Lower the learning rate (now {learning_rate:g}), for example to {learning_rate / 10:g}, "
-            "then step again; the parameters kept their last finite values."
-        ),
+        "suggestion": suggestion,
         "learning_rate": float(learning_rate),
+        "recover": recover,
     }
 
 

@@ -24,6 +24,9 @@ class Publisher:
         """Compute the metrics, append them to the loss curve, and return them."""
         metrics = metrics_of(session)
         session.add_point(history_point(session, metrics))
+        news = session.recovery.note(session.lab, metrics, self.settings)  # keyframe, saturation
+        if news is not None:
+            self.publish_text(session, news)
         return metrics
 
     def publish_frame(

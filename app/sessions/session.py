@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from app.config import Settings
 from app.engine.lab import Lab
+from app.sessions.keyframes import Recovery
 from app.wire.snapshot import Snapshot
 
 ID_BYTES = 16  # 128 bits
@@ -78,6 +79,12 @@ class Session:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     play_task: asyncio.Task[None] | None = None
     snapshot: Snapshot = field(default_factory=Snapshot)  # frame parts at the current parameters
+    recovery: Recovery = field(default_factory=Recovery)  # recent keyframes and dead ends
+
+    @property
+    def saturated(self) -> dict[str, Any] | None:
+        """The saturation report while the run is saturated, else None."""
+        return self.recovery.saturated
 
     def touch(self) -> None:
         """Mark the session as used now (idle eviction counts from here)."""
@@ -111,6 +118,14 @@ class Session:
         self.unsent_points.clear()
         self.changes.clear()
         self.stride, self.offered, self.tail = 1, 0, None
+
+    def forget_from(self, step: int) -> None:
+        """Forget the loss-curve points and changes at or after `step` (that part of the run was undone)."""
+        self.history = [p for p in self.history if p["step"] < step]
+        self.unsent_points = [p for p in self.unsent_points if p["step"] < step]
+        self.changes = [c for c in self.changes if c["step"] < step]
+        if self.tail is not None and self.tail["step"] >= step:
+            self.tail = None
 
     def add_change(self, step: int, changes: dict[str, list[Any]]) -> None:
         """Log a live hyperparameter change at `step` (the oldest go first past max_history)."""

@@ -10,7 +10,8 @@ from typing import Any
 
 from app.engine.errors import DivergenceError
 from app.engine.lab import Lab
-from app.sessions.labs import Diverged, divergence_report
+from app.sessions import recovery
+from app.sessions.labs import Diverged
 from app.sessions.publisher import Publisher
 from app.sessions.session import Session
 from app.wire.codec import to_wire
@@ -110,16 +111,16 @@ async def step(hub: Publisher, session: Session, unit: str, count: int) -> tuple
                 await stepper.epochs(count)
         except DivergenceError as error:
             session.iteration_records = []
-            raise Diverged(diverge(hub, session, error)) from None
+            raise Diverged(await diverge(hub, session, error)) from None
         session.diverged = None
         metrics = hub.record_point(session) if int(lab.cursor["step"]) != before else None
         hub.publish_frame(session, session.iteration_records, metrics)
         return to_wire(list(stepper.keep), "records"), stepper.omitted
 
 
-def diverge(hub: Publisher, session: Session, error: DivergenceError) -> dict[str, Any]:
-    """Pause the session, keep the report, tell its sockets; the report."""
-    report = divergence_report(error, float(session.lab.config.learning_rate))
+async def diverge(hub: Publisher, session: Session, error: DivergenceError) -> dict[str, Any]:
+    """Pause the session, keep the report (with its way out), tell its sockets; the report."""
+    report = await recovery.divergence(session, error)
     session.playing = False
     session.diverged = report
     hub.publish_text(session, report)

@@ -41,6 +41,8 @@ class FrameSource(Protocol):
     @property
     def diverged(self) -> dict[str, Any] | None: ...
     @property
+    def saturated(self) -> dict[str, Any] | None: ...
+    @property
     def connections(self) -> Sized: ...
 
     def curve(self) -> list[dict[str, Any]]:
@@ -119,6 +121,7 @@ def state_payload(session: FrameSource, metrics: dict[str, Any] | None = None) -
         "data": data_view(session),
         "optimizer_state": to_wire(lab.optimizer_state(), "optimizer_state"),
         "diverged": session.diverged,
+        "saturated": session.saturated,
         "playing": session.playing,
         "speed": session.speed,
         "fps": session.fps,

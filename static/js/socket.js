@@ -10,6 +10,7 @@
 
 import { decodeFrame } from "./frame.js";
 import { createSession, rememberConfig, rememberSession } from "./session.js";
+import { currentRecords } from "./views/network/values.js";
 
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 4000;
@@ -141,6 +142,9 @@ export function connect(store, wsBase, sessionId) {
         resume = { ...resume, playing: false };
         store.set({ diverged: msg, playing: false });
         break;
+      case "saturation":
+        store.set({ saturated: msg.saturated ?? null });
+        break;
       case "changed":
         onChanged(msg);
         break;
@@ -174,6 +178,7 @@ export function connect(store, wsBase, sessionId) {
       history: (msg.history ?? []).slice(),
       changes: (msg.changes ?? []).slice(),
       diverged: msg.diverged ?? null,
+      saturated: msg.saturated ?? null,
       example: msg.config?.selected ?? s.example,
       records: [],
       phase: null,
@@ -239,6 +244,13 @@ export function connect(store, wsBase, sessionId) {
       const last = h.records[h.records.length - 1];
       partial.phase = last ? { phase: last.phase, layer: last.layer } : null;
     } else if (s.playing && (s.records.length > 0 || s.phase !== null)) {
+      partial.records = [];
+      partial.phase = null;
+    }
+    // Records the cursor has moved away from without new ones (a diverged iteration is abandoned, an edit
+    // restarts it) are gone: the phase indicator and the views must not show them.
+    const records = partial.records ?? s.records;
+    if (records.length > 0 && Array.isArray(h.weights) && currentRecords({ records, frame: h }, h.weights.length).length === 0) {
       partial.records = [];
       partial.phase = null;
     }

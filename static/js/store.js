@@ -28,6 +28,7 @@ export function initialState() {
     speed: 1,
     connection: "connecting",
     diverged: null,
+    saturated: null,
     error: null,
   };
 }

@@ -78,10 +78,10 @@ def test_divergence_names_step_phase_layer_and_the_way_out(lab) -> None:
     body = lab.page.locator("body").inner_text()
     assert "NaN" not in body and "Infinity" not in body
     lab.screenshot("21-diverged")
-    # The way out: a tenth of the rate, applied live; the banner goes.
-    lower = lab.page.locator("#btn-lower-rate")
-    assert "0.03" in lower.inner_text()
-    lower.click()
+    # The way out: back before the blow-up, on at a tenth of the rate; the banner goes.
+    back = lab.page.locator("#btn-recover")
+    assert "0.03" in back.inner_text() and "step 0" in back.inner_text()
+    back.click()
     banner.wait_for(state="hidden")
     lab.page.wait_for_function("document.querySelector('#learning-rate-value').value === '0.03'")
     lab.assert_clean()

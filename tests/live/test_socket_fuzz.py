@@ -16,7 +16,7 @@ from starlette.testclient import WebSocketTestSession
 
 from app.config import Settings
 from app.schemas import MESSAGE_TYPES, ChangedMessage, ErrorMessage, HistoryReply
-from app.schemas.state import DivergenceReport
+from app.schemas.state import DivergenceReport, SaturationMessage
 from tests.support.helpers import connect_headers, receive
 
 FIELDS = [
@@ -77,6 +77,7 @@ PLAUSIBLE = st.one_of(
     ),
     st.fixed_dictionaries({"type": st.just("remove_point"), "index": st.integers(-1, 600)}),
     st.fixed_dictionaries({"type": st.just("reset"), "seed": st.none() | st.integers(-1, 5)}),
+    st.fixed_dictionaries({"type": st.just("recover"), "learning_rate": st.none() | st.floats(-1, 20)}),
 )
 TEXTS = (
     st.text(max_size=40)
@@ -89,6 +90,7 @@ REPLY_MODELS: dict[str, type[BaseModel]] = {
     "changed": ChangedMessage,
     "history": HistoryReply,
     "diverged": DivergenceReport,
+    "saturation": SaturationMessage,
 }
 
 

@@ -1,6 +1,8 @@
 /**
- * Messages that must be seen: the divergence banner (where values stopped being finite and the way out),
- * the reconnecting banner, and short-lived error toasts naming the rejected field.
+ * Messages that must be seen: the dead-end banners (a divergence: where values stopped being finite; a
+ * saturation: the units whose gradients vanished), each with the way out the server tried (back to the step
+ * before the loss began to blow up or the units saturated, on at a lower rate), the reconnecting banner,
+ * and short-lived error toasts naming the rejected field.
  */
 
 import { fmt } from "../format.js";
@@ -8,8 +10,6 @@ import { button, h, send } from "./dom.js";
 
 const TOAST_MS = 7000;
 const MAX_TOASTS = 4;
-/** Learning rate suggested after a divergence: this fraction of the one that diverged. */
-const RATE_FACTOR = 0.1;
 
 const QUANTITY = {
   z: "z (pre-activation)",
@@ -37,10 +37,12 @@ export function whereText(d) {
  */
 export function mountBanners(root, toastRoot, store) {
   const diverged = h("div", { id: "divergence-banner", class: "banner banner-diverged", role: "alert", hidden: true });
+  const saturated = h("div", { id: "saturation-banner", class: "banner banner-diverged", role: "alert", hidden: true });
   const offline = h("div", { id: "reconnect-banner", class: "banner banner-offline", role: "status", hidden: true });
-  root.append(diverged, offline);
+  root.append(diverged, saturated, offline);
 
   store.subscribe(["diverged"], (s) => renderDiverged(diverged, s, store));
+  store.subscribe(["saturated", "diverged"], (s) => renderSaturated(saturated, s, store));
   store.subscribe(["connection"], (s) => {
     const down = s.connection === "reconnecting" || s.connection === "closed";
     offline.hidden = !down;
@@ -64,8 +66,6 @@ function renderDiverged(el, s, store) {
     el.replaceChildren();
     return;
   }
-  const lr = d.learning_rate ?? s.session?.config?.learning_rate;
-  const lower = lr ? Math.max(s.meta?.limits?.learning_rate_min ?? 1e-5, Number((lr * RATE_FACTOR).toPrecision(3))) : null;
   const what = QUANTITY[d.quantity] ?? d.quantity;
   // The server's message starts with where ("step 9, loss phase, the loss: ..."); the title says that.
   const message = String(d.message ?? "");
@@ -78,18 +78,46 @@ function renderDiverged(el, s, store) {
       `${detail}. `,
       d.suggestion || "Lower the learning rate, then step again; the parameters kept their last finite values.",
     ),
-    h(
-      "span",
-      { class: "banner-actions" },
-      lower
-        ? button(`Lower learning rate to ${fmt(lower)}`, "Set η to a tenth of its value", () => {
-            send({ type: "set", changes: { learning_rate: lower } });
-            store.set({ diverged: null });
-          }, { id: "btn-lower-rate" })
-        : null,
-      button("Reset", "Back to the same initialisation", () => send({ type: "reset", seed: null }), { id: "btn-diverged-reset" }),
-      button("×", "Dismiss", () => store.set({ diverged: null }), { class: "close", "aria-label": "Dismiss" }),
-    ),
+    actions(d.recover, "btn-recover", "btn-diverged-reset", () => store.set({ diverged: null })),
+  );
+}
+
+/** The saturation banner (hidden while a divergence is shown: one dead end at a time). */
+function renderSaturated(el, s, store) {
+  const d = s.saturated;
+  el.hidden = !d || Boolean(s.diverged);
+  if (!d) {
+    el.replaceChildren();
+    return;
+  }
+  el.replaceChildren(
+    h("strong", { class: "banner-title" }, `Training is stuck: the units saturated (since step ${d.since})`),
+    h("span", { class: "banner-text" }, `${d.message} `, d.suggestion),
+    actions(d.recover, "btn-recover-saturation", "btn-saturated-reset", () => store.set({ saturated: null })),
+  );
+}
+
+/**
+ * The way out (back to `recover.step`, on at `recover.learning_rate`), Reset and dismiss. The server
+ * answers the way out with the restored state, which clears the banner.
+ */
+function actions(recover, recoverId, resetId, dismiss) {
+  const back = recover
+    ? button(
+        `Go back to step ${recover.step}, continue at learning rate η = ${fmt(recover.learning_rate)}`,
+        `Restore the network as it was at step ${recover.step}` +
+          (recover.loss !== null && recover.loss !== undefined ? ` (loss ${fmt(recover.loss)})` : "") +
+          `, before it got stuck, and train on from there at learning rate ${fmt(recover.learning_rate)}`,
+        () => send({ type: "recover" }),
+        { id: recoverId },
+      )
+    : null;
+  return h(
+    "span",
+    { class: "banner-actions" },
+    back,
+    button("Reset", "Back to the same initialisation", () => send({ type: "reset", seed: null }), { id: resetId }),
+    button("×", "Dismiss", dismiss, { class: "close", "aria-label": "Dismiss" }),
   );
 }
 

@@ -1,0 +1,61 @@
+"""The way out over the socket: the diverged message carries `recover`, a `recover` message takes it and
+every socket gets the restored state; saturation is announced by a schema'd `saturation` message."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from fastapi.testclient import TestClient
+
+from app.api.presets import PRESETS
+from app.schemas import SaturationMessage, SessionState
+from app.schemas.state import DivergenceReport
+from tests.support.helpers import error_reply, new_session, open_socket, play, receive_until, settle
+
+
+def test_the_diverged_message_carries_the_way_out_and_recover_takes_it(client: TestClient) -> None:
+    sid = new_session(client, **PRESETS["diverging_lr"]["config"])
+    with open_socket(client, sid) as ws, open_socket(client, sid) as other:
+        settle(ws)
+        settle(other)
+        play(ws, 1)
+        report = DivergenceReport.model_validate(receive_until(ws, "diverged", limit=2000)).model_dump()
+        assert report["recover"] is not None
+        assert report["recover"]["step"] == 0 and report["recover"]["learning_rate"] == 0.03
+        ws.send_text(json.dumps({"type": "recover"}))
+        for socket in (ws, other):  # every socket of the session sees the restored run
+            message = receive_until(socket, "state", limit=2000)
+            state = SessionState.model_validate({k: v for k, v in message.items() if k != "type"})
+            assert state.step == 0 and state.diverged is None
+            assert state.config.learning_rate == 0.03
+            assert [p.step for p in state.history] == [0]
+        frame = receive_until(ws, "frame")
+        assert frame["step"] == 0 and frame["playing"] is False
+        # a second recover has nothing to take: an error, and the session is unchanged
+        ws.send_text(json.dumps({"type": "recover"}))
+        reply = error_reply(ws)
+        assert reply["code"] == "nothing_to_recover" and "nothing to recover" in reply["message"]
+        ws.send_text(json.dumps({"type": "recover", "learning_rate": 50}))
+        reply = error_reply(ws)
+        assert reply["code"] == "invalid" and reply["field"] == "learning_rate"
+    state = client.get(f"/api/sessions/{sid}").json()
+    assert state["step"] == 0 and state["config"]["learning_rate"] == 0.03
+
+
+def test_saturation_is_announced_and_recovered_from(client: TestClient) -> None:
+    sid = new_session(client, learning_rate=10.0)
+    with open_socket(client, sid) as ws:
+        settle(ws)
+        play(ws, 50)
+        message = SaturationMessage.model_validate(receive_until(ws, "saturation", limit=5000))
+        report = message.saturated
+        assert report is not None and report.recover is not None
+        assert report.units >= 1 and report.since < report.step
+        ws.send_text(json.dumps({"type": "pause"}))
+        ws.send_text(json.dumps({"type": "recover"}))
+        state = receive_until(ws, "state", limit=5000)
+        assert state["saturated"] is None and state["step"] == report.recover.step
+        assert state["config"]["learning_rate"] == report.recover.learning_rate
+        loss = state["metrics"]["train_loss"]
+        assert loss is not None and math.isfinite(loss)
