@@ -26,7 +26,9 @@ def _resolve(schema: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def string_paths(schema: dict[str, Any], spec: dict[str, Any], path: tuple[Any, ...] = ()) -> Iterator[tuple]:
+def string_paths(
+    schema: dict[str, Any], spec: dict[str, Any], path: tuple[Any, ...] = ()
+) -> Iterator[tuple[Any, ...]]:
     """Every location in a body schema where a string may stand (arrays entered at index 0)."""
     schema = _resolve(schema, spec)
     for key in ("anyOf", "oneOf", "allOf"):
