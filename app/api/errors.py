@@ -97,7 +97,12 @@ def _http_handler(routes: Sequence[BaseRoute]) -> Callable[[Request, Exception],
             return Response(status_code=exc.status_code, headers=headers)
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(allowed_methods(routes, dict(request.scope)))
-        return WireJSON({"detail": encodable(exc.detail)}, status_code=exc.status_code, headers=headers)
+        detail = exc.detail
+        cause = exc.__cause__
+        if exc.status_code == 400 and isinstance(cause, UnicodeDecodeError):  # FastAPI's unreadable body
+            byte = cause.object[cause.start]
+            detail = f"the request body is not valid UTF-8: byte 0x{byte:02x} at {cause.start}"
+        return WireJSON({"detail": encodable(detail)}, status_code=exc.status_code, headers=headers)
 
     return handle
 

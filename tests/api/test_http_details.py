@@ -144,6 +144,12 @@ def test_malformed_json_is_a_400_naming_the_body_and_the_position(client: TestCl
     }
 
 
+def test_a_body_that_is_not_utf8_is_a_400_naming_the_byte(client: TestClient) -> None:
+    response = client.post("/api/sessions", content=b'{"dataset": "\xff"}', headers=JSON)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "the request body is not valid UTF-8: byte 0xff at 13"}
+
+
 def test_select_errors_name_example(client: TestClient) -> None:
     sid = create(client, points=40)["id"]
     n_train = len(client.get(f"/api/sessions/{sid}").json()["data"]["train_indices"])
