@@ -8,6 +8,7 @@ for example BACKPROP_PORT=9000 or BACKPROP_ALLOWED_ORIGINS="http://a:1,http://b:
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,7 +91,8 @@ class Settings:
     # (comma separated in the env var).
     allowed_origins: tuple[str, ...] = ()
     # Host names the server answers to besides `host` (and 127.0.0.1 / localhost / ::1 when listening on a
-    # loopback or wildcard address); any other Host header gets 400 (DNS rebinding). "*" allows every host.
+    # loopback or wildcard address, and any IP address when listening on every interface); any other Host
+    # header gets 400 (DNS rebinding). "*" allows every host.
     allowed_hosts: tuple[str, ...] = ()
     max_sessions: int = 200
     session_idle_seconds: float = 1800.0
@@ -146,7 +148,10 @@ class Settings:
             name = name[1 : name.find("]")] if "]" in name else name
         elif name.count(":") == 1:
             name = name.split(":", 1)[0]
-        return name in names
+        if name in names:
+            return True
+        # On every interface, an address is served as it is reached: rebinding needs a host *name*.
+        return self.host in _WILDCARD and _is_address(name)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -176,6 +181,15 @@ def _parse(name: str, raw: str, default: Any) -> Any:
         return raw
     except ValueError as exc:
         raise ValueError(f"BACKPROP_{name.upper()}={raw!r}: expected {type(default).__name__}") from exc
+
+
+def _is_address(name: str) -> bool:
+    """Whether `name` is an IPv4 or IPv6 address literal."""
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})

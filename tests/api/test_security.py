@@ -133,10 +133,14 @@ def test_a_lan_address_serves_only_itself_and_what_is_configured() -> None:
     lan = Settings(host="10.1.2.3", allowed_hosts=("lab.local",))
     assert lan.host_allowed("10.1.2.3:8000") and lan.host_allowed("lab.local")
     assert not lan.host_allowed("localhost") and not lan.host_allowed("10.1.2.4")
-    assert Settings(host="0.0.0.0").host_allowed("localhost:8000")
-    assert not Settings(host="0.0.0.0").host_allowed("anything.example")
+    everywhere = Settings(host="0.0.0.0")
+    assert everywhere.host_allowed("localhost:8000") and everywhere.host_allowed("10.0.0.5:8000")
+    assert everywhere.host_allowed("[fe80::1]:8000") and not everywhere.host_allowed("anything.example")
+    assert not lan.host_allowed("10.0.0.5")  # an address is served as reached only on every interface
     assert Settings(allowed_hosts=("*",)).host_allowed("anything.example")
     assert not Settings().host_allowed(None)
+    configured = Settings.from_env({"BACKPROP_ALLOWED_HOSTS": "lab.local, lab.example.edu"})
+    assert configured.allowed_hosts == ("lab.local", "lab.example.edu")
 
 
 @pytest.mark.parametrize(
