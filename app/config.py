@@ -8,6 +8,7 @@ for example BACKPROP_PORT=9000 or BACKPROP_ALLOWED_ORIGINS="http://a:1,http://b:
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,13 +109,22 @@ class Settings:
 
     host: str = "127.0.0.1"
     port: int = 8000
-    # Extra origins allowed on the socket besides the page's own host (comma separated in the env var).
+    # Extra origins allowed on the socket and on state-changing REST calls besides the page's own host
+    # (comma separated in the env var).
     allowed_origins: tuple[str, ...] = ()
+    # Host names the server answers to besides `host` (and 127.0.0.1 / localhost / ::1 when listening on a
+    # loopback or wildcard address, and any IP address when listening on every interface); any other Host
+    # header gets 400 (DNS rebinding). "*" allows every host.
+    allowed_hosts: tuple[str, ...] = ()
     max_sessions: int = 200
     session_idle_seconds: float = 1800.0
     eviction_interval_seconds: float = 30.0
     max_message_bytes: int = 256 * 1024  # socket text message; larger closes with 1009
-    max_body_bytes: int = 1024 * 1024  # REST body
+    max_body_bytes: int = 1024 * 1024  # REST body; larger answers 413
+    # A request's headers must arrive within this (else the connection is closed with 408), its body within
+    # body_read_seconds of the first read (else 408): slow clients cannot hold connections open.
+    header_read_seconds: float = 10.0
+    body_read_seconds: float = 30.0
     rate_limit_messages: int = 120  # socket messages allowed per window...
     rate_limit_window_seconds: float = 1.0  # ...before the rest get a rate_limited error
     send_timeout_seconds: float = 5.0  # one frame send; a client that stops reading is closed
@@ -147,6 +157,31 @@ class Settings:
     # `python -m app` (make run) uses SERVE_STATE_FILE unless BACKPROP_STATE_FILE is set.
     state_file: str = ""
 
+    def host_names(self) -> frozenset[str]:
+        """The host names a request's Host header may carry (lower case, IPv6 without brackets)."""
+        names = {self.host.lower().strip("[]"), *(name.lower().strip("[]") for name in self.allowed_hosts)}
+        if self.host in _LOOPBACK or self.host in _WILDCARD:
+            names |= _LOOPBACK
+        return frozenset(names)
+
+    def host_allowed(self, host_header: str | None) -> bool:
+        """Whether a Host header ("name", "name:port", "[v6]:port") names this server (DNS rebinding guard);
+        a request without one (HTTP/1.0) is refused too."""
+        if not host_header:
+            return False
+        names = self.host_names()
+        if "*" in names:
+            return True
+        name = host_header.strip().lower()
+        if name.startswith("["):
+            name = name[1 : name.find("]")] if "]" in name else name
+        elif name.count(":") == 1:
+            name = name.split(":", 1)[0]
+        if name in names:
+            return True
+        # On every interface, an address is served as it is reached: rebinding needs a host *name*.
+        return self.host in _WILDCARD and _is_address(name)
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from BACKPROP_* environment variables, then explicit overrides."""
@@ -176,6 +211,18 @@ def _parse(name: str, raw: str, default: Any) -> Any:
     except ValueError as exc:
         raise ValueError(f"BACKPROP_{name.upper()}={raw!r}: expected {type(default).__name__}") from exc
 
+
+def _is_address(name: str) -> bool:
+    """Whether `name` is an IPv4 or IPv6 address literal."""
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+_WILDCARD = frozenset({"0.0.0.0", "::", ""})
 
 SERVE_STATE_FILE = ".backprop/sessions.json"
 

@@ -8,9 +8,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.types import ASGIApp
 
-from app.api import errors, pages
+from app.api import docs, errors, pages
 from app.api import rest as api
+from app.api.guards import BodyGuard, CrossSiteGuard, HostGuard
+from app.api.headers import HeadAsGet, SecurityHeaders
 from app.api.responses import WireJSON
 from app.config import Settings
 from app.live.endpoint import router as ws_router
@@ -20,6 +23,14 @@ DESCRIPTION = (
     "Watch a neural network learn, one layer at a time, with the real numbers. REST for scripts and tests; "
     "the page uses the socket /ws/sessions/{id} (docs/protocol.md)."
 )
+
+
+class LabApp(FastAPI):
+    """FastAPI whose whole middleware stack, server errors included, sits inside SecurityHeaders."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """Starlette's stack (server errors outermost), wrapped in the security headers."""
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -35,20 +46,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await hub.stop()
 
-    app = FastAPI(
+    app = LabApp(
         title="Backprop Lab",
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
         default_response_class=WireJSON,
-        max_body_size=settings.max_body_bytes,
+        docs_url=None,  # served by app/api/docs.py from local files
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     app.state.hub = hub
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=str(pages.TEMPLATES_DIR))
-    errors.install(app)
-    app.include_router(api.router)
-    app.include_router(pages.router)
-    app.include_router(ws_router)
+    routers = (api.router, pages.router, docs.router)
+    errors.install(app, [route for router in routers for route in router.routes])
+    for router in (*routers, ws_router):
+        app.include_router(router)
+    app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")
     app.mount("/static", StaticFiles(directory=str(pages.STATIC_DIR)), name="static")
+    # outermost last: the Host check first, then HEAD as GET, the cross-site check, the body bounds
+    app.add_middleware(BodyGuard, settings=settings)
+    app.add_middleware(CrossSiteGuard, settings=settings)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(HostGuard, settings=settings)
     return app

@@ -1,15 +1,17 @@
 """Serving with uvicorn: permessage-deflate off, the socket size limit, a transport abort for stuck sends, an
-immediate write for frames, and a shutdown that closes every socket with 1001 (going away) before uvicorn's
-own 1012."""
+immediate write for frames, a bound on the time a request's headers may take (uvicorn has none), and a
+shutdown that closes every socket with 1001 (going away) before uvicorn's own 1012."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import socket
 from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.exceptions import InvalidState
 
@@ -59,6 +61,57 @@ class AbortableWebSocketProtocol(WebSocketsSansIOProtocol):
         return True
 
 
+class HeaderTimeoutProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP protocol, closing a connection whose request headers do not all arrive within
+    `header_seconds` of the connection opening (or of the request's first byte on a kept-alive connection):
+    a slowloris client trickling header bytes gets 408 and is cut off instead of holding a connection."""
+
+    header_seconds = Settings().header_read_seconds
+    _header_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: Any) -> None:
+        """Take the connection and start the clock on its first request's headers."""
+        super().connection_made(transport)
+        self._arm_header_timer()
+
+    def on_message_begin(self) -> None:
+        """A request starts: its headers must arrive within the bound (the first request's clock runs
+        from the connection)."""
+        super().on_message_begin()
+        self._arm_header_timer()
+
+    def on_headers_complete(self) -> None:
+        """The headers are in: stop the clock, then let uvicorn run the request."""
+        self._cancel_header_timer()
+        super().on_headers_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """The connection went: nothing left to time."""
+        self._cancel_header_timer()
+        super().connection_lost(exc)
+
+    def _arm_header_timer(self) -> None:
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_later(self.header_seconds, self._headers_timed_out)
+
+    def _cancel_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_timed_out(self) -> None:
+        self._header_timer = None
+        if self.transport.is_closing():
+            return
+        body = f'{{"detail":"request headers did not arrive within {self.header_seconds:g} s"}}'.encode()
+        head = (
+            b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n"
+            b"content-length: " + str(len(body)).encode() + b"\r\n\r\n"
+        )
+        self.transport.write(head + body)
+        self.transport.close()
+
+
 class LabServer(uvicorn.Server):
     """uvicorn.Server whose shutdown first stops listening and closes every lab socket with 1001."""
 
@@ -91,10 +144,12 @@ def uvicorn_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
         (AbortableWebSocketProtocol,),
         {"send_buffer_bytes": settings.socket_send_buffer_bytes},
     )
+    http = type("LabHttpProtocol", (HeaderTimeoutProtocol,), {"header_seconds": settings.header_read_seconds})
     return uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
+        http=http,
         ws=protocol,
         ws_per_message_deflate=False,
         ws_max_size=settings.max_message_bytes,

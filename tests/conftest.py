@@ -22,6 +22,7 @@ hypothesis.settings.load_profile("lab")
 def settings() -> Settings:
     """Settings with small limits, so tests reach every limit quickly."""
     return Settings(
+        allowed_hosts=("testserver",),  # the TestClient's host name
         max_sessions=8,
         session_idle_seconds=600.0,
         max_message_bytes=8 * 1024,

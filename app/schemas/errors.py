@@ -73,14 +73,28 @@ def _echo(value: Any) -> Any:
     return None
 
 
+def encodable(value: Any) -> Any:
+    """`value` with every string made UTF-8 encodable: a lone surrogate ("\\ud800", which JSON text may
+    carry but UTF-8 cannot) is written out as its escape, so an answer echoing it can always be sent."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, (list, tuple)):
+        return [encodable(item) for item in value]
+    if isinstance(value, dict):
+        return {encodable(key): encodable(item) for key, item in value.items()}
+    return value
+
+
 def detail_list(errors: Sequence[Any], prefix: Sequence[str | int] = ()) -> list[dict[str, Any]]:
-    """FastAPI-shaped 422 details, each msg a full sentence naming the field, the value and the range."""
+    """FastAPI-shaped 422 details, each msg a full sentence naming the field, the value and the range;
+    every string in them UTF-8 encodable (see `encodable`)."""
     out: list[dict[str, Any]] = []
     for error in errors:
-        loc = [*prefix, *_clean_loc(error["loc"])]
+        loc = encodable([*prefix, *_clean_loc(error["loc"])])
         shown = dict(error, loc=[part for part in loc if part != "body"])
         _, message = describe(shown)
-        out.append({"loc": loc, "msg": message, "type": error["type"], "input": _echo(error.get("input"))})
+        echoed = _echo(error.get("input"))
+        out.append({"loc": loc, "msg": encodable(message), "type": error["type"], "input": encodable(echoed)})
     return out
 
 

@@ -20,7 +20,9 @@ from schemathesis.config import SchemathesisConfig
 from app.config import Settings
 from app.main import create_app
 
-APP = create_app(Settings(max_sessions=10_000, max_step_count=20, max_records_per_reply=20))
+APP = create_app(
+    Settings(allowed_hosts=("testserver",), max_sessions=10_000, max_step_count=20, max_records_per_reply=20)
+)
 CONFIG = SchemathesisConfig.from_dict(
     {"checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "404", "409", "422", "503"]}}}
 )

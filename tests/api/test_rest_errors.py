@@ -93,11 +93,6 @@ def test_non_finite_json_is_refused(client: TestClient, text: str) -> None:
     assert detail["loc"] == ["body", "learning_rate"] and "finite" in detail["msg"]
 
 
-def test_malformed_json_is_a_422(client: TestClient) -> None:
-    response = client.post("/api/sessions", content="{nope", headers={"content-type": "application/json"})
-    assert response.status_code == 422
-
-
 def test_divergence_answers_409_and_keeps_the_last_finite_state(client: TestClient) -> None:
     sid = create(client, **diverging(LIMITS.learning_rate_max))["id"]
     response = None

@@ -194,7 +194,10 @@ def record_page(page: Page, record: PageRecord) -> None:
 def context(browser: Browser) -> Iterator[BrowserContext]:
     """One browser context at 1280×720 (its HTTP cache saves reloading plotly.js for every test); each
     test opens its own tab, and a tab has its own sessionStorage, so its own lab session."""
-    ctx = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    # Playwright's wait_for_function evaluates its predicate string inside the page, which the server's
+    # Content-Security-Policy (no eval) refuses: these contexts bypass it; tests/browser/test_docs.py runs
+    # the page and /docs under the policy, in contexts of their own.
+    ctx = browser.new_context(viewport=VIEWPORT, bypass_csp=True)  # type: ignore[arg-type]
     yield ctx
     ctx.close()
 

@@ -85,7 +85,8 @@ def test_oversized_message_closes_with_1009(client: TestClient, settings: Settin
 
 
 def test_a_flood_is_rate_limited_and_the_socket_recovers(client: TestClient) -> None:
-    settings = Settings(rate_limit_messages=5, rate_limit_window_seconds=5.0)  # a burst of 5, then 1/s
+    # a burst of 5, then 1/s
+    settings = Settings(allowed_hosts=("testserver",), rate_limit_messages=5, rate_limit_window_seconds=5.0)
     with TestClient(create_app(settings)) as local, open_socket(local, new_session(local)) as ws:
         settle(ws)
         for _ in range(20):
