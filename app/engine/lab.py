@@ -40,6 +40,7 @@ from app.engine.losses import LOSSES
 from app.engine.network import Network
 from app.engine.records import Record
 from app.engine.stepper import Stepper
+from app.engine.targets import check_targets
 
 __all__ = ["CustomData", "DivergenceError", "EngineError", "Lab", "LabConfig"]
 FloatArray = NDArray[np.float64]
@@ -63,6 +64,7 @@ class Lab:
                 config.seed,
             )
         check_int("selected", config.selected, 0, data.n_train - 1)
+        check_targets(config.loss, data.targets)
         self._data = data
         self._config = config
         self._stepper = self._new_stepper(config, config.seed)
@@ -287,7 +289,8 @@ class Lab:
         self._set_data(data, selected)
 
     def _set_data(self, data: Dataset, selected: int) -> None:
-        """Train on `data` from here, tracing `selected`."""
+        """Train on `data` from here, tracing `selected` (refused when the loss cannot fit its targets)."""
+        check_targets(self._config.loss, data.targets)
         self._data = data
         st = self._stepper
         st.set_data(data.x_train, data.y_train)
