@@ -79,6 +79,7 @@ export function slider(o) {
     box.value = format(values[Number(range.value)]);
   });
   range.addEventListener("change", () => {
+    showError(null);
     o.commit(values[Number(range.value)]);
     range.blur();
   });

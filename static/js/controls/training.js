@@ -144,10 +144,7 @@ export function trainingRow(store) {
     if (s.error && s.error !== lastError) {
       lastError = s.error;
       const box = boxes[bareField(s.error.field)];
-      if (box) {
-        const { label: what, text } = errorText(s.error);
-        box.showError(`${what}${text}`);
-      }
+      if (box) box.showError(errorText(s.error).text.replace(/^: /, "").trim()); // its label is right there
     }
     if (!cfg) return;
     editor.render(cfg);
