@@ -92,6 +92,15 @@ def test_typing_something_that_is_not_a_number_is_said_next_to_the_box(lab) -> N
     box.press("Enter")
     lab.page.wait_for_function("document.querySelector('#learning-rate-value').value === '0.1'")
     assert not problem.is_visible()
+    # the in-place editor of a bias (and of a weight) says it too
+    lab.page.locator("#network-view .nv-bias-box").first.click()
+    editor = lab.page.locator("#network-view .nv-editor input")
+    editor.wait_for(state="visible")
+    editor.fill("abc")
+    editor.press("Enter")
+    hint = lab.page.locator("#network-view .nv-editor-hint")
+    assert hint.inner_text().endswith("“abc” is not a number") and editor.get_attribute("aria-invalid") == "true"
+    lab.screenshot("choices-editor-not-a-number-1280x720")
     lab.assert_clean()
 
 
