@@ -1,5 +1,6 @@
-"""GET /api/meta: every name the page offers (with its formula), the coherent output/loss pairs, the
-presets, the limits and the defaults, read from the engine's registries and app/config.py."""
+"""GET /api/meta: every name the page offers (with its formula), the coherent output/loss pairs, what
+targets each restricted loss needs (target_rules), the presets, the limits and the defaults, read from the
+engine's registries and app/config.py."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from app.engine.datasets import DATASETS
 from app.engine.features import FEATURES
 from app.engine.init import INIT_SCHEMES
 from app.engine.losses import COHERENT_PAIRS, LOSSES
+from app.engine.targets import TARGET_RULES
 from app.schemas import MESSAGE_TYPES
 from app.schemas.config import LIVE_FIELDS
 from app.schemas.types import OptimizerName, RegularizationName, StepUnit
@@ -50,6 +52,7 @@ def build_meta(settings: Settings) -> dict[str, Any]:
             "output_activations": list(OUTPUT_ACTIVATIONS),
             "losses": list(LOSSES),
             "coherent_pairs": {name: list(losses) for name, losses in COHERENT_PAIRS.items()},
+            "target_rules": TARGET_RULES,
             "optimizers": _names(OptimizerName),
             "regularizations": _names(RegularizationName),
             "inits": list(INIT_SCHEMES),

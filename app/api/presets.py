@@ -36,8 +36,8 @@ PRESETS: dict[str, Preset] = {
         "title": "Lecture 004: the worked forward pass",
         "description": (
             "x = (1.5, −1, 1.3) through a 3-3-2-1 ReLU network with the lecture's W1, W2, W3 and no biases: "
-            "layer 1 gives a = (0.31, 0.21, 0), layer 2 gives (0, 0.489), the output h(x) = 0.489 (the "
-            "lecture applies ReLU at the output too; 0.489 > 0, so a linear output shows the same number). "
+            "layer 1 gives a = (0.31, 0.21, 0), layer 2 gives (0, 0.489), and the output, ReLU as in the "
+            "lecture, h(x) = max(0, 0.489) = 0.489. "
             f"The target is y = {LECTURE004_TARGET:g}; the loss is the lecture's square loss without ½, "
             "e = (h − y)², so δ at the output is 2(h − y). Biases stay fixed at 0."
         ),
@@ -45,7 +45,7 @@ PRESETS: dict[str, Preset] = {
             "dataset": {"inputs": [[1.5, -1.0, 1.3]], "targets": [[LECTURE004_TARGET]]},
             "hidden_layers": [3, 2],
             "activation": "relu",
-            "output_activation": "linear",
+            "output_activation": "relu",
             "loss": "sse",
             "weights": [LECTURE004_W1, LECTURE004_W2, LECTURE004_W3],
             "biases": [[0.0, 0.0, 0.0], [0.0, 0.0], [0.0]],

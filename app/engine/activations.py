@@ -214,4 +214,4 @@ SOFTMAX = Activation(
 HIDDEN_ACTIVATIONS: dict[str, Activation] = {
     act.name: act for act in (STEP, SIGMOID, TANH, RELU, LEAKY_RELU, GELU, LINEAR)
 }
-OUTPUT_ACTIVATIONS: dict[str, Activation] = {act.name: act for act in (SIGMOID, SOFTMAX, LINEAR, TANH)}
+OUTPUT_ACTIVATIONS: dict[str, Activation] = {act.name: act for act in (SIGMOID, SOFTMAX, LINEAR, TANH, RELU)}

@@ -30,7 +30,7 @@ from app.engine.stepper import Stepper
 
 VERSION = 1
 _DATA_ARRAYS = ("points", "inputs", "labels", "targets", "train_indices", "test_indices")
-_SEQUENCES = ("features", "hidden_layers", "layer_activations")
+_SEQUENCES = ("features", "hidden_layers", "layer_activations", "added_points")
 
 
 def _plain(value: Any) -> Any:

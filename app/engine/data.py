@@ -131,6 +131,22 @@ class Dataset:
             test_indices=self.test_indices.copy(),
         )
 
+    def with_points_added(self, points: Any) -> Dataset:
+        """With the clicked points (x1, x2, label) added again; EngineError naming added_points[i] for one
+        that no longer fits (another data set, the points limit)."""
+        if isinstance(points, (str, bytes)) or not isinstance(points, (list, tuple)):
+            raise EngineError("added_points", f"added_points must be a list of (x1, x2, label): {points!r}")
+        data = self
+        for i, point in enumerate(points):
+            try:
+                x1, x2, label = point
+                data = data.with_point_added(x1, x2, label)
+            except (EngineError, TypeError, ValueError) as error:
+                reason = error.message if isinstance(error, EngineError) else "expected (x1, x2, label)"
+                message = f"added point {i + 1} no longer fits: {reason}"
+                raise EngineError(f"added_points[{i}]", message) from None
+        return data
+
     def with_point_removed(self, train_index: int) -> Dataset:
         """A new Dataset without example `train_index` of the training set (later ones shift down by one)."""
         self._require_plane("remove")

@@ -53,6 +53,13 @@ def _loss_ops(
             lse = m + np.log(np.exp(z - m).sum(axis=0))
             ws.loss = float((y * (lse - z)).sum()) / count
 
+    elif loss == "l1":
+        ops.append((np.subtract, (a, y, ws.diff)))  # a − y
+        ops.append((np.sign, (ws.diff, g)))  # ∂ℓ/∂a = sign(a − y), 0 at a = y (the subgradient)
+
+        def data_loss() -> None:  # Σ_k |a_k − y_k| per example, summed, / B
+            ws.loss = float(np.abs(diff).sum()) / count
+
     elif loss == "half_sse":
         ops.append((np.subtract, (a, y, g)))  # ∂ℓ/∂a = a − y
         diff, scale = g.reshape(-1), 0.5
@@ -63,7 +70,7 @@ def _loss_ops(
             ops.append((np.divide, (g, n_out, g)))  # ∂ℓ/∂a = 2(a − y)/n (mse)
         divisor = count if loss == "sse" else count * n_out
 
-    if g is not None:
+    if g is not None and loss != "l1":
 
         def data_loss() -> None:  # half_sse ½Σ(a−y)², sse Σ(a−y)², mse (1/n)Σ(a−y)²; mean over the batch
             ws.loss = float(diff.dot(diff)) * scale / divisor

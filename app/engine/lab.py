@@ -40,6 +40,7 @@ from app.engine.losses import LOSSES
 from app.engine.network import Network
 from app.engine.records import Record
 from app.engine.stepper import Stepper
+from app.engine.targets import check_targets
 
 __all__ = ["CustomData", "DivergenceError", "EngineError", "Lab", "LabConfig"]
 FloatArray = NDArray[np.float64]
@@ -62,7 +63,9 @@ class Lab:
                 config.output_activation,
                 config.seed,
             )
+            data = data.with_points_added(config.added_points)
         check_int("selected", config.selected, 0, data.n_train - 1)
+        check_targets(config.loss, data.targets)
         self._data = data
         self._config = config
         self._stepper = self._new_stepper(config, config.seed)
@@ -277,8 +280,11 @@ class Lab:
         self._config = replace(self._config, selected=index)
 
     def add_point(self, x1: float, x2: float, label: float) -> None:
-        """Add a training point (2-D data sets); the iteration in progress restarts, so does the epoch."""
+        """Add a training point (2-D data sets); the iteration in progress restarts, so does the epoch. It is
+        kept in the configuration's added_points, so a rebuild of the same data set adds it again."""
         self._set_data(self._data.with_point_added(x1, x2, label), self._config.selected)
+        point = (float(x1), float(x2), float(self._data.labels[-1]))
+        self._config = replace(self._config, added_points=(*self._config.added_points, point))
 
     def remove_point(self, index: int) -> None:
         """Remove training example `index` (2-D data sets); the epoch begins again."""
@@ -286,10 +292,17 @@ class Lab:
         selected = self._config.selected
         if selected > index or selected >= data.n_train:
             selected -= 1
+        added = list(self._config.added_points)
+        first_added = len(self._data.inputs) - len(added)  # added points are the last rows, in order
+        row = int(self._data.train_indices[index])
         self._set_data(data, selected)
+        if row >= first_added:
+            del added[row - first_added]
+            self._config = replace(self._config, added_points=tuple(added))
 
     def _set_data(self, data: Dataset, selected: int) -> None:
-        """Train on `data` from here, tracing `selected`."""
+        """Train on `data` from here, tracing `selected` (refused when the loss cannot fit its targets)."""
+        check_targets(self._config.loss, data.targets)
         self._data = data
         st = self._stepper
         st.set_data(data.x_train, data.y_train)

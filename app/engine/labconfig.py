@@ -52,6 +52,9 @@ class LabConfig:
     weights: Sequence[Any] | None = None  # explicit initial W^1..W^L (instead of `init`)
     biases: Sequence[Any] | None = None  # explicit initial b^1..b^L (instead of `bias_init`)
     selected: int = 0  # the traced example: an index into the training set
+    # points added by clicking the plane, (x1, x2, class or value) in order: a rebuild of the same data set
+    # (noise, split, features, ...) adds them again, so changing the noise never loses them
+    added_points: Sequence[tuple[float, float, float]] = ()
 
 
 def check_number(field: str, value: Any, lo: float, hi: float) -> float:

@@ -69,6 +69,20 @@ def sse_grad(z: FloatArray, a: FloatArray, y: FloatArray) -> FloatArray:
     return result
 
 
+# l1 (lecture 003's L1Loss, summed over the outputs): ℓ = Σ_k |a_k − y_k|;  ∂ℓ/∂a = sign(a − y), the
+# subgradient 0 at a = y (|·| has no derivative there; 0 is the element of [−1, 1] np.sign and PyTorch pick)
+def l1_value(z: FloatArray, a: FloatArray, y: FloatArray) -> FloatArray:
+    """Σ_k |a_k − y_k| per row."""
+    result: FloatArray = np.abs(a - y).sum(axis=-1)
+    return result
+
+
+def l1_grad(z: FloatArray, a: FloatArray, y: FloatArray) -> FloatArray:
+    """sign(a − y): +1 above the target, −1 below, 0 on it."""
+    result: FloatArray = np.sign(a - y)
+    return result
+
+
 # bce on a sigmoid output, from z: −[y log σ(z) + (1−y) log(1−σ(z))] = max(z, 0) − y z + log(1 + e^{−|z|})
 # ∂ℓ/∂a = −y/a + (1−y)/(1−a), with 1/a = 1 + e^{−z} and 1/(1−a) = 1 + e^{z}; fused with σ': δ = a − y
 def bce_value(z: FloatArray, a: FloatArray, y: FloatArray) -> FloatArray:
@@ -132,6 +146,13 @@ LOSSES: dict[str, Loss] = {
         Loss("half_sse", half_sse_value, half_sse_grad, "ℓ = ½ Σ_k (ŷ_k − y_k)²", "∂ℓ/∂ŷ_k = ŷ_k − y_k"),
         Loss("sse", sse_value, sse_grad, "ℓ = Σ_k (ŷ_k − y_k)²", "∂ℓ/∂ŷ_k = 2(ŷ_k − y_k)"),
         Loss(
+            "l1",
+            l1_value,
+            l1_grad,
+            "ℓ = Σ_k |ŷ_k − y_k|",
+            "∂ℓ/∂ŷ_k = sign(ŷ_k − y_k)  (subgradient: 0 at ŷ_k = y_k)",
+        ),
+        Loss(
             "bce",
             bce_value,
             bce_grad,
@@ -150,10 +171,11 @@ LOSSES: dict[str, Loss] = {
 
 # Which losses each output activation may be trained with.
 COHERENT_PAIRS: dict[str, tuple[str, ...]] = {
-    "sigmoid": ("mse", "half_sse", "sse", "bce"),
-    "softmax": ("cross_entropy", "mse", "half_sse", "sse"),
-    "linear": ("mse", "half_sse", "sse"),
-    "tanh": ("mse", "half_sse", "sse"),
+    "sigmoid": ("mse", "half_sse", "sse", "l1", "bce"),
+    "softmax": ("cross_entropy", "mse", "half_sse", "sse", "l1"),
+    "linear": ("mse", "half_sse", "sse", "l1"),
+    "tanh": ("mse", "half_sse", "sse", "l1"),
+    "relu": ("mse", "half_sse", "sse", "l1"),
 }
 # Pairs whose δ^L simplifies to a − y: the activation's derivative cancels against the loss's.
 FUSED_PAIRS = frozenset({("sigmoid", "bce"), ("softmax", "cross_entropy")})

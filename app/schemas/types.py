@@ -25,8 +25,8 @@ from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 from app.config import Settings
 
 Activation = Literal["step", "sigmoid", "tanh", "relu", "leaky_relu", "gelu", "linear"]
-OutputActivation = Literal["sigmoid", "softmax", "linear", "tanh"]
-LossName = Literal["mse", "half_sse", "sse", "bce", "cross_entropy"]
+OutputActivation = Literal["sigmoid", "softmax", "linear", "tanh", "relu"]
+LossName = Literal["mse", "half_sse", "sse", "l1", "bce", "cross_entropy"]
 OptimizerName = Literal["sgd", "momentum", "adam"]
 RegularizationName = Literal["none", "l1", "l2"]
 InitName = Literal["zeros", "uniform", "xavier", "he", "playground"]

@@ -10,7 +10,7 @@ from app.engine.errors import DivergenceError, EngineError
 from app.engine.lab import CustomData, Lab, LabConfig
 
 # Fields a rebuild carries over from the old configuration only while they still fit the new one.
-_CARRIED = ("weights", "biases", "selected")
+_CARRIED = ("weights", "biases", "selected", "added_points")
 
 
 class OperationError(Exception):
@@ -86,6 +86,8 @@ def build_lab(values: dict[str, Any], base: LabConfig | None = None) -> Lab:
     """A Lab from `values` over `base`; parameters and selection carried from `base` are dropped if they no
     longer fit (a new architecture), while values given explicitly must fit (OperationError otherwise)."""
     given = lab_values(values)
+    if base is not None and "dataset" in given and given["dataset"] != base.dataset:
+        given.setdefault("added_points", ())  # clicked points belong to the data set they were added to
     config = LabConfig(**given) if base is None else dataclasses.replace(base, **given)
     defaults = LabConfig()
     carried = [name for name in _CARRIED if base is not None and name not in given]

@@ -57,6 +57,24 @@ export function divergingRGB(value, maxAbs) {
   ];
 }
 
+/** A map whose values differ by no more than this fraction of their size is constant. */
+const CONSTANT_SPREAD = 1e-6;
+
+/** Whether a map over [lo, hi] holds one value. */
+export function isConstant(lo, hi) {
+  return hi - lo <= CONSTANT_SPREAD * Math.max(1, Math.abs(lo), Math.abs(hi));
+}
+
+/**
+ * The ±scale a neuron's map is coloured on: its own largest |value|, so its shape shows; a constant map has no
+ * shape, only its value, so it is coloured on the ±1 scale of the neurons' dots (at least its |value|): its
+ * true colour, not full saturation.
+ */
+export function mapHalf(lo, hi) {
+  const m = Math.max(Math.abs(lo), Math.abs(hi));
+  return isConstant(lo, hi) ? Math.max(1, m) : m;
+}
+
 /**
  * CSS colour "rgb(r, g, b)" for `value` on a ±maxAbs scale.
  * @param {number} value
@@ -114,26 +132,41 @@ export function drawLegend(canvas, lo, hi, label = "", format = defaultTick) {
     ctx.textBaseline = "top";
     ctx.fillText(label, pad, 0);
   }
-  const maxAbs = Math.max(Math.abs(lo), Math.abs(hi));
-  const span = hi - lo || 1;
+  const maxAbs = mapHalf(lo, hi);
+  const constant = isConstant(lo, hi);
+  const span = constant ? 1 : hi - lo;
   for (let x = 0; x < barW; x++) {
-    ctx.fillStyle = divergingColor(lo + (span * (x + 0.5)) / barW, maxAbs);
+    ctx.fillStyle = divergingColor(constant ? lo : lo + (span * (x + 0.5)) / barW, maxAbs);
     ctx.fillRect(pad + x, top, 1, barH);
   }
   ctx.strokeStyle = "rgba(0, 0, 0, 0.35)";
   ctx.strokeRect(pad + 0.5, top + 0.5, barW - 1, barH - 1);
   ctx.fillStyle = style.color || "#222";
   ctx.textBaseline = "top";
-  const ticks = [
-    [lo, "left"],
-    [hi, "right"],
-  ];
-  if (lo < 0 && hi > 0) ticks.push([0, "center"]);
-  for (const [v, align] of ticks) {
-    const x = pad + ((v - lo) / span) * barW;
-    ctx.textAlign = align;
-    ctx.fillText(format(v), x, top + barH + 2);
+  // A constant map has one value: one label, centred. Otherwise lo and hi at the ends, 0 between them when it
+  // lies inside; a label that would touch one already placed is left out (never two labels on top of each other).
+  const ticks = constant
+    ? [[lo, pad + barW / 2, `constant ${format(lo)}`]]
+    : [
+        [lo, pad, format(lo)],
+        [hi, pad + barW, format(hi)],
+        ...(lo < 0 && hi > 0 ? [[0, pad + (-lo / span) * barW, format(0)]] : []),
+      ];
+  const placed = [];
+  const shown = [];
+  const gap = 4;
+  for (const [, anchor, text] of ticks) {
+    const w = ctx.measureText(text).width;
+    const left = Math.min(Math.max(anchor - w / 2, 0), cssW - w); // centred on its value, kept inside
+    const box = { left, right: left + w };
+    if (placed.some((p) => box.left < p.right + gap && box.right > p.left - gap)) continue;
+    placed.push(box);
+    shown.push(text);
+    ctx.textAlign = "left";
+    ctx.fillText(text, left, top + barH + 2);
   }
+  canvas.dataset.ticks = shown.join("|"); // what the legend says, for reading it without pixels
+  canvas.dataset.ticksBoxes = JSON.stringify(placed.map((p) => [Math.round(p.left * 10) / 10, Math.round(p.right * 10) / 10]));
 }
 
 function defaultTick(x) {

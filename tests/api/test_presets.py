@@ -123,3 +123,22 @@ def test_diverging_lr_diverges_within_a_few_epochs_and_a_lower_rate_does_not():
     calm = lab_for("diverging_lr", learning_rate=0.03)
     calm.train(iterations=1000)
     assert metric(calm, "train_loss") < 1e-3
+
+
+def test_lecture004_applies_relu_at_the_output() -> None:
+    """The preset's output is ReLU, as in the lecture: h = max(0, 0.489), ℓ = (h − 1)² = 0.2611,
+    δ^L = 2(h − y)."""
+    assert PRESETS["lecture004_forward"]["config"]["output_activation"] == "relu"
+    lab = lab_for("lecture004_forward")
+    records = lab.step_iteration()
+    output = records[2]
+    assert output["z"][0, 0] == pytest.approx(0.489, rel=1e-14) and output["a"][0, 0] == output["z"][0, 0]
+    loss = records[3]
+    assert f"{loss['loss']:.4f}" == "0.2611"
+    np.testing.assert_allclose(records[4]["delta"], [[2 * (0.489 - LECTURE004_TARGET)]], rtol=1e-14)
+    # the same network with the output weights negated: z^L = −0.489 and the ReLU output stops it at 0
+    weights = [np.asarray(w, dtype=float) for w in PRESETS["lecture004_forward"]["config"]["weights"]]
+    dead = lab_for("lecture004_forward", weights=[weights[0], weights[1], -weights[2]])
+    records = dead.step_iteration()
+    assert records[2]["a"][0, 0] == 0.0 and records[3]["loss"] == pytest.approx(1.0)
+    np.testing.assert_array_equal(records[4]["delta"], [[0.0]])

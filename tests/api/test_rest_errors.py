@@ -108,3 +108,26 @@ def test_divergence_answers_409_and_keeps_the_last_finite_state(client: TestClie
     state = client.get(f"/api/sessions/{sid}").json()  # the state is still finite JSON
     assert state["diverged"] == report and state["playing"] is False
     assert np.all(np.isfinite(np.concatenate([np.ravel(w) for w in state["weights"]])))
+
+
+def test_a_loss_that_cannot_fit_the_targets_is_refused_naming_loss(client: TestClient) -> None:
+    """BCE on "bumps" (targets in [−1, 1]): at creation, on a rebuild (PATCH) and for custom rows."""
+    for body in (
+        {"dataset": "bumps", "output_activation": "sigmoid", "loss": "bce"},
+        {"dataset": {"inputs": [[0.0], [1.0]], "targets": [[2.5], [0.0]], "kind": "regression"},
+         "output_activation": "sigmoid",
+         "loss": "bce"},
+    ):  # fmt: skip
+        response = client.post("/api/sessions", json=body)
+        assert response.status_code == 422, response.text
+        (detail,) = response.json()["detail"]
+        assert detail["loc"] == ["body", "loss"] and "between 0 and 1" in detail["msg"]
+    sid = create(client, dataset="bumps", output_activation="sigmoid", loss="mse")["id"]
+    before = client.get(f"/api/sessions/{sid}").json()
+    response = client.patch(f"/api/sessions/{sid}", json={"loss": "bce"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "loss"]
+    after = client.get(f"/api/sessions/{sid}").json()
+    assert after["config"]["loss"] == "mse" and after["weights"] == before["weights"]
+    rules = client.get("/api/meta").json()["target_rules"]
+    assert rules["bce"]["min"] == 0 and rules["bce"]["max"] == 1 and rules["cross_entropy"]["one_hot"]

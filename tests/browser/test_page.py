@@ -93,7 +93,7 @@ def test_pickers_offer_what_the_server_offers(lab) -> None:
         "[...document.querySelectorAll('#output-loss option')].every(o => !o.value.startsWith('tanh'))"
     )
     pairs = lab.page.eval_on_selector_all("#output-loss option", "os => os.map(o => o.value)")
-    assert pairs and all(p.split("|")[0] in ("softmax", "sigmoid") for p in pairs)
+    assert pairs and all(p.split("|")[0] in ("softmax", "sigmoid", "relu") for p in pairs)
     # The tanh output could not stay: the page switched to softmax with cross-entropy.
     assert lab.page.locator("#output-loss").input_value() == "softmax|cross_entropy"
     lab.assert_clean()

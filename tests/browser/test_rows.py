@@ -17,10 +17,10 @@ STATE = (
 
 
 def table(lab) -> list[list[str]]:
-    """The examples table's training rows as cell texts."""
+    """The examples table's training rows as cell texts (the cells shown)."""
     rows: list[list[str]] = lab.page.evaluate(
         "[...document.querySelectorAll('.bv-rows-train tr')]"
-        ".map((tr) => [...tr.cells].map((c) => c.innerText))"
+        ".map((tr) => [...tr.cells].filter((c) => !c.hidden).map((c) => c.innerText))"
     )
     return rows
 
@@ -33,14 +33,16 @@ def test_lecture_004_shows_h_x_and_its_loss_then_follows_training(lab) -> None:
     lab.page.keyboard.press("Shift+ArrowRight")  # one iteration: the parameters move, so do ŷ and ℓ
     lab.page.wait_for_function("document.querySelector('.bv-rows').dataset.step === '1'")
     state: Any = lab.page.evaluate(STATE)
-    a = [1.5, -1.0, 1.3]  # h(x) through the updated parameters, by hand (ReLU, ReLU, linear)
-    for layer, (w, b) in enumerate(zip(state["weights"], state["biases"], strict=True), 1):
+    a = [1.5, -1.0, 1.3]  # h(x) through the updated parameters, by hand (ReLU at every layer, the output too)
+    for w, b in zip(state["weights"], state["biases"], strict=True):
         z = [sum(wk * ak for wk, ak in zip(row, a, strict=True)) + bj for row, bj in zip(w, b, strict=True)]
-        a = z if layer == 3 else [max(0.0, v) for v in z]
+        a = [max(0.0, v) for v in z]
+    # the iteration ended with its update: ŷ before it (what the network shows), then after it
     row = table(lab)[0]
-    assert row[5] != "0.489" and float(row[5]) == float(f"{a[0]:.4g}")
-    assert float(row[6]) == float(f"{(a[0] - 1.0) ** 2:.4g}")  # sse: (ŷ − y)²
-    assert float(row[6]) == float(f"{state['metrics']['train_loss']:.4g}")  # one example: ℓ is the loss
+    assert row[5] == "0.489"
+    assert row[6] != "0.489" and float(row[6]) == float(f"{a[0]:.4g}")
+    assert float(row[7]) == float(f"{(a[0] - 1.0) ** 2:.4g}")  # sse: (ŷ − y)²
+    assert float(row[7]) == float(f"{state['metrics']['train_loss']:.4g}")  # one example: ℓ is the loss
     lab.assert_clean()
 
 

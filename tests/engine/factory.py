@@ -56,6 +56,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "no hidden layer": dict(hidden=(), out="sigmoid", loss="half_sse", learning_rate=0.5),
     "per-layer activations 3 hidden": dict(hidden=(5, 3, 4), act=("relu", "tanh", "gelu"), batch_size=40),
     "sigmoid output sigmoid hidden mse": dict(act="sigmoid", out="sigmoid", loss="mse", batch_size=1),
+    "relu output sse": dict(act="relu", out="relu", loss="sse", learning_rate=0.01),
+    "tanh l1 adam multi-output": dict(out="tanh", loss="l1", n_out=2, optimizer="adam", learning_rate=0.01),
+    "relu output l1 l2 batch 6": dict(out="relu", loss="l1", regularization="l2", batch_size=6),
 }
 
 

@@ -115,7 +115,7 @@ def test_out_argument_is_written_and_dtype_kept() -> None:
 
 
 def test_output_set_and_formulas() -> None:
-    assert set(OUTPUT_ACTIVATIONS) == {"sigmoid", "softmax", "linear", "tanh"}
+    assert set(OUTPUT_ACTIVATIONS) == {"sigmoid", "softmax", "linear", "tanh", "relu"}
     assert HIDDEN_ACTIVATIONS["sigmoid"].formula == "g(z) = 1/(1+e^{-z})"
     assert HIDDEN_ACTIVATIONS["sigmoid"].derivative_formula == "g'(z) = a(1−a)"
     assert HIDDEN_ACTIVATIONS["tanh"].derivative_formula == "g'(z) = 1 − a²"

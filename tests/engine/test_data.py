@@ -75,7 +75,7 @@ def test_datasets_do_not_change():
         ("seed", {"seed": LIMITS.max_seed + 1}),
         ("dataset", {"source": "circles"}),
         ("features", {"features": ("x1", "x9")}),
-        ("output_activation", {"output": "relu"}),
+        ("output_activation", {"output": "gelu"}),
         ("output_activation", {"source": "blobs3", "output": "tanh"}),
         ("output_activation", {"source": "plane", "output": "softmax"}),
     ],

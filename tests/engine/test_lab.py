@@ -88,7 +88,7 @@ def test_regression_and_custom_data_metrics() -> None:
         (dict(activation="softmax"), "activation", "must be one of step, sigmoid"),
         (dict(layer_activations=["relu"]), "layer_activations", "2 entries"),
         (dict(layer_activations=["relu", "swish"]), "layer_activations[1]", "got 'swish'"),
-        (dict(output_activation="relu"), "output_activation", "got 'relu'"),
+        (dict(output_activation="gelu"), "output_activation", "got 'gelu'"),
         (dict(loss="bce"), "loss", "with tanh choose one of mse, half_sse, sse"),
         (dict(learning_rate=11.0), "learning_rate", f"between {LIMITS.learning_rate_min:g} and 10, got 11.0"),
         (dict(learning_rate=float("nan")), "learning_rate", "got nan"),

@@ -74,7 +74,7 @@ def _targets(out: str, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.eye(n)[rng.integers(0, n, size=3)]
     if out == "sigmoid":
         return rng.integers(0, 2, size=(3, n)).astype(float)
-    return rng.normal(size=(3, n))
+    return rng.normal(size=(3, n))  # away from a relu output's kink and L1's: |z|, |ŷ − y| ≫ h here
 
 
 @pytest.mark.parametrize(("out", "loss"), PAIRS)
@@ -114,7 +114,7 @@ def test_unknown_loss_and_output_are_refused() -> None:
     with pytest.raises(EngineError, match="known losses"):
         check_pair("tanh", "hinge")
     with pytest.raises(EngineError) as caught:
-        check_pair("relu", "mse")
+        check_pair("gelu", "mse")
     assert caught.value.field == "output_activation"
 
 
@@ -126,3 +126,23 @@ def test_regularisation_on_weights() -> None:
     np.testing.assert_array_equal(penalty_gradient(w[1], "l2", 0.5), 0.5 * w[1])
     np.testing.assert_array_equal(penalty_gradient(w[1], "l1", 0.5), np.array([[0.0], [0.5]]))  # sign(0) = 0
     np.testing.assert_array_equal(penalty_gradient(w[0], "none", 0.5), np.zeros((1, 2)))
+
+
+def test_l1_is_the_sum_of_absolute_errors_with_the_sign_as_subgradient() -> None:
+    """Lecture 003's L1 loss, summed over the outputs: ℓ = Σ_k |ŷ_k − y_k|, ∂ℓ/∂ŷ_k = sign(ŷ_k − y_k)."""
+    a = np.array([[0.2, 0.7, 0.1], [1.5, -2.0, 0.25]])
+    y = np.array([[0.0, 1.0, 0.1], [0.5, 1.0, 0.0]])
+    expected = [sum(abs(p - t) for p, t in zip(ra, ry, strict=True)) for ra, ry in zip(a, y, strict=True)]
+    np.testing.assert_allclose(LOSSES["l1"].value(a, a, y), expected, rtol=1e-15)
+    np.testing.assert_array_equal(LOSSES["l1"].grad_output(a, a, y), [[1.0, -1.0, 0.0], [1.0, -1.0, 1.0]])
+    assert "|ŷ_k − y_k|" in LOSSES["l1"].formula and "sign" in LOSSES["l1"].grad_formula
+
+
+def test_a_relu_output_passes_the_gradient_only_where_z_is_positive() -> None:
+    """Lecture 004's ReLU at the output: δ^L = ∂ℓ/∂ŷ · θ'(z), θ'(z) = 1 for z > 0, else 0."""
+    relu = OUTPUT_ACTIVATIONS["relu"]
+    z = np.array([[0.489], [-0.3], [0.0]])
+    y = np.ones((3, 1))
+    delta = output_delta(LOSSES["sse"], relu, z, relu.forward(z), y)
+    np.testing.assert_array_equal(delta, [[2 * (0.489 - 1.0)], [0.0], [0.0]])
+    assert "relu" in COHERENT_PAIRS and "l1" in COHERENT_PAIRS["relu"]

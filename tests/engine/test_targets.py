@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from app.config import LIMITS
 from app.engine.errors import EngineError
-from app.engine.targets import encode_targets, predicted_class
+from app.engine.targets import check_targets, encode_targets, predicted_class
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,41 @@ def test_predicted_class_rules():
     assert list(predicted_class(out, "sigmoid")) == [0, 0, 0, 1]
     assert list(predicted_class(out[:, 0], "sigmoid")) == [0, 0, 0, 1]
     assert list(predicted_class(np.array([[0.1, 0.7, 0.2], [0.5, 0.2, 0.3]]), "softmax")) == [1, 0]
+
+
+def test_binary_cross_entropy_needs_targets_between_0_and_1() -> None:
+    """Sigmoid + BCE on "bumps" (targets in [−1, 1]) would give a negative loss: refused, naming loss."""
+    from app.engine.lab import Lab, LabConfig
+
+    with pytest.raises(EngineError) as caught:
+        Lab(LabConfig(dataset="bumps", output_activation="sigmoid", loss="bce"))
+    assert caught.value.field == "loss" and "between 0 and 1" in caught.value.message
+    Lab(LabConfig(dataset="bumps", output_activation="sigmoid", loss="mse"))  # a squared loss fits
+    check_targets("bce", np.array([[0.0], [0.25], [1.0]]))
+    with pytest.raises(EngineError, match=r"from -0\.5 to 1"):
+        check_targets("bce", np.array([[-0.5], [1.0]]))
+
+
+def test_cross_entropy_needs_one_hot_rows() -> None:
+    check_targets("cross_entropy", np.eye(3)[[0, 2, 1]])
+    for rows in ([[0.5, 0.5]], [[1.0, 1.0]], [[0.0, 0.0]]):
+        with pytest.raises(EngineError) as caught:
+            check_targets("cross_entropy", np.array(rows))
+        assert caught.value.field == "loss" and "one-hot" in caught.value.message
+    check_targets("l1", np.array([[-7.0]]))  # unrestricted losses take any targets
+
+
+def test_data_handed_to_a_lab_are_checked_against_its_loss() -> None:
+    """A checkpoint's data (Lab(config, data)) go through the same rule as data built from the config."""
+    from app.engine.lab import Lab, LabConfig
+
+    bumps = Lab(LabConfig(dataset="bumps", output_activation="sigmoid", loss="mse")).data
+    with pytest.raises(EngineError) as caught:
+        Lab(LabConfig(dataset="bumps", output_activation="sigmoid", loss="bce"), bumps)
+    assert caught.value.field == "loss"
+
+
+def test_a_relu_output_takes_0_1_targets_and_predicts_above_one_half() -> None:
+    np.testing.assert_array_equal(encode_targets(np.array([0, 1]), 2, "relu"), [[0.0], [1.0]])
+    np.testing.assert_array_equal(encode_targets(np.array([0, 2]), 3, "relu"), [[1, 0, 0], [0, 0, 1]])
+    np.testing.assert_array_equal(predicted_class(np.array([[0.2], [0.7]]), "relu"), [0, 1])

@@ -2,9 +2,11 @@
  * Messages that must be seen: the dead-end banners (a divergence: where values stopped being finite; a
  * saturation: the units whose gradients vanished), each with the way out the server tried (back to the step
  * before the loss began to blow up or the units saturated, on at a lower rate), the reconnecting banner,
- * and short-lived error toasts naming the rejected field.
+ * and error toasts naming the rejected field as the page labels it (fields.js), stacked in one place that
+ * never covers the network or the formula panel (over the loss curve's panel).
  */
 
+import { errorText } from "../fields.js";
 import { fmt } from "../format.js";
 import { button, h, send } from "./dom.js";
 
@@ -51,6 +53,7 @@ export function mountBanners(root, toastRoot, store) {
         ? "Disconnected: the server refused this page. Reload it from the server's own address."
         : "Connection lost. Reconnecting… your network, its settings and parameters will be restored.";
   });
+  placeToasts(toastRoot);
   let lastError = null;
   store.subscribe(["error"], (s) => {
     if (!s.error || s.error === lastError) return;
@@ -121,15 +124,37 @@ function actions(recover, recoverId, resetId, dismiss) {
   );
 }
 
-/** Show one error for a few seconds: the field in bold, then the server's message. */
+/**
+ * Keep the toasts' stack over the loss curve's panel (#loss-view), its width and height at most, so a message
+ * never hides the network or the formula panel; it follows the panel when the layout changes.
+ */
+function placeToasts(root) {
+  const panel = document.getElementById("loss-view");
+  if (!panel) return;
+  const place = () => {
+    const r = panel.getBoundingClientRect();
+    if (r.width === 0) return;
+    root.style.left = `${r.left + 6}px`;
+    root.style.right = "auto";
+    root.style.width = `${Math.max(0, r.width - 12)}px`;
+    root.style.maxWidth = "none";
+    root.style.bottom = `${Math.max(0, window.innerHeight - r.bottom + 6)}px`;
+    root.style.maxHeight = `${Math.max(0, r.height - 12)}px`;
+    root.style.overflowY = "auto";
+  };
+  new ResizeObserver(place).observe(panel);
+  window.addEventListener("resize", place);
+  place();
+}
+
+/** Show one error for a few seconds: the field as the page labels it, in bold, then what is wrong. */
 function showToast(root, err) {
-  let message = String(err.message ?? err);
-  // The server's messages usually start with the field already: show it once, in bold.
-  if (err.field && message.startsWith(`${err.field}: `)) message = message.slice(err.field.length + 2);
-  const field = err.field ? h("strong", { class: "toast-field" }, `${err.field}: `) : null;
+  const { label: what, text } = errorText(err);
+  const field = what ? h("strong", { class: "toast-field" }, what) : null;
   const close = button("×", "Dismiss", () => toast.remove(), { class: "close", "aria-label": "Dismiss" });
-  const toast = h("div", { class: "toast toast-error", role: "alert" }, field, h("span", {}, message), close);
-  root.append(toast);
-  while (root.children.length > MAX_TOASTS) root.firstElementChild.remove();
+  const toast = h("div", { class: "toast toast-error", role: "alert" }, h("span", { class: "toast-text" }, field, text), close);
+  // the newest on top of the stack, the oldest leaves first
+  root.prepend(toast);
+  while (root.children.length > MAX_TOASTS) root.lastElementChild.remove();
   setTimeout(() => toast.remove(), TOAST_MS);
 }

@@ -4,7 +4,7 @@
  */
 
 import { fmt, fmtPercent } from "../format.js";
-import { h, label, select, send, setOptions, setValue } from "./dom.js";
+import { button, h, label, select, send, setOptions, setValue } from "./dom.js";
 import { CONFIG_FIELDS } from "../session.js";
 import { describeMeta, matchingPreset, suitablePairs } from "./meta.js";
 import { linearValues, slider } from "./sliders.js";
@@ -60,10 +60,14 @@ export function dataRow(store) {
     [["", "—"], ...meta.presets.map((p) => [p.name, p.title ?? p.label ?? label(p.name)])],
     (name) => {
       const p = meta.presets.find((x) => x.name === name);
-      if (p) rebuild(presetRebuild(meta, p));
+      if (p) {
+        rebuild(presetRebuild(meta, p));
+        about.show(p, store.get().ui.hideAnswers);
+      }
     },
     "Start from a prepared example",
   );
+  const about = presetAbout();
 
   const dataset = select(
     "dataset",
@@ -72,7 +76,9 @@ export function dataRow(store) {
       const info = meta.datasets.find((d) => d.name === name) ?? {};
       const config = { dataset: name, ...FRESH_PARAMETERS };
       const cfg = store.get().session?.config ?? {};
-      const ok = suitablePairs(meta.pairs, info.kind ?? "classification", info.n_classes ?? 2);
+      // The named regression sets take values of both signs: a loss with a target rule (BCE) cannot fit them.
+      const restricted = (l) => info.kind === "regression" && Boolean(meta.targetRules[l]);
+      const ok = suitablePairs(meta.pairs, info.kind ?? "classification", info.n_classes ?? 2).filter(([, l]) => !restricted(l));
       if (!ok.some(([o, l]) => o === cfg.output_activation && l === cfg.loss) && ok.length > 0) {
         const next = preferredPair(ok, info, cfg.loss);
         config.output_activation = next[0];
@@ -124,6 +130,10 @@ export function dataRow(store) {
     commit: (v) => rebuild({ train_fraction: v }),
   });
 
+  // "Hide answers" (answers.js): the numbers of the phases not stepped yet stay hidden; H toggles it too.
+  const hideAnswers = h("input", { type: "checkbox", id: "hide-answers" });
+  hideAnswers.addEventListener("change", () => store.set({ ui: { ...store.get().ui, hideAnswers: hideAnswers.checked } }));
+  const hideField = h("label", { class: "check field", title: "Hide the numbers of the phases not stepped yet, to ask the class first (h)" }, hideAnswers, "Hide answers");
   const showTest = h("input", { type: "checkbox", id: "show-test" });
   showTest.addEventListener("change", () => store.set({ ui: { ...store.get().ui, showTest: showTest.checked } }));
   const addClass = select("add-class", [], (v) => store.set({ ui: { ...store.get().ui, addClass: Number(v) } }), "Class of points added by clicking empty space in the decision boundary");
@@ -136,7 +146,10 @@ export function dataRow(store) {
     const data = s.session?.data;
     if (!cfg) return;
     const custom = typeof cfg.dataset === "object";
-    setValue(preset, matchingPreset(meta.presets, cfg)?.name ?? "");
+    const current = matchingPreset(meta.presets, cfg);
+    setValue(preset, current?.name ?? "");
+    about.setPreset(current);
+    preset.title = current ? `${current.title}: ${current.description ?? ""}` : "Start from a prepared example";
     if (custom) {
       setOptions(dataset, [["", "custom rows"], ...meta.datasets.map((d) => [d.name, d.title ?? label(d.name)])]);
       setValue(dataset, "");
@@ -160,13 +173,16 @@ export function dataRow(store) {
   });
   store.subscribe(["ui"], (s) => {
     showTest.checked = Boolean(s.ui.showTest);
+    hideAnswers.checked = Boolean(s.ui.hideAnswers);
+    document.body.classList.toggle("hide-answers", Boolean(s.ui.hideAnswers));
     setValue(addClass, s.ui.addClass);
   });
 
   return h(
     "div",
     { class: "bar bar-settings bar-data" },
-    h("label", { class: "field" }, h("span", { class: "field-label" }, "Preset"), preset),
+    h("span", { class: "field preset-field" }, h("label", { class: "field" }, h("span", { class: "field-label" }, "Preset"), preset), about.button, about.card),
+    hideField,
     h("label", { class: "field" }, h("span", { class: "field-label" }, "Data"), dataset),
     features,
     noise.el,
@@ -174,4 +190,59 @@ export function dataRow(store) {
     testField,
     addField,
   );
+}
+
+/**
+ * The preset's description (app/api/presets.py) in full: an "About" button beside the picker opens a card with
+ * the title and the description (also opened when a preset is chosen); ×, Esc or a click elsewhere closes it.
+ * Descriptions name the results (lecture 004's 0.489): while answers are hidden, the text waits for "Show".
+ */
+function presetAbout() {
+  const title = h("strong", { class: "preset-card-title" });
+  const text = h("p", { class: "preset-card-text" });
+  const reveal = button("Show", "Show the description, results included", () => {
+    text.hidden = false;
+    held.hidden = true;
+  });
+  const held = h("p", { class: "preset-card-text" }, "The description gives the results, and answers are hidden. ", reveal);
+  const close = button("×", "Close", () => hide(), { class: "close", "aria-label": "Close the description" });
+  const card = h("div", { id: "preset-description", class: "preset-card", role: "dialog", "aria-label": "About this preset", hidden: true }, close, title, text, held);
+  const open = button("About", "What this preset shows", () => (card.hidden ? show(shown, document.body.classList.contains("hide-answers")) : hide()), {
+    id: "btn-preset-about",
+    "aria-expanded": "false",
+    "aria-controls": "preset-description",
+    disabled: true,
+  });
+  let shown = null;
+  function fill(p) {
+    title.textContent = p?.title ?? "";
+    text.textContent = p?.description ?? "";
+  }
+  function show(p, hiding = false) {
+    if (!p) return;
+    shown = p;
+    fill(p);
+    text.hidden = hiding;
+    held.hidden = !hiding;
+    card.hidden = false;
+    open.setAttribute("aria-expanded", "true");
+  }
+  function hide() {
+    card.hidden = true;
+    open.setAttribute("aria-expanded", "false");
+  }
+  function setPreset(p) {
+    if (p?.name === shown?.name && p) return;
+    shown = p;
+    open.disabled = !p;
+    if (p) fill(p);
+    else hide();
+  }
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") hide();
+  });
+  document.addEventListener("pointerdown", (e) => {
+    if (!card.hidden && !card.contains(e.target) && e.target !== open) hide();
+  });
+  return { button: open, card, show, setPreset };
 }

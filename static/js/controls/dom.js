@@ -79,12 +79,21 @@ export function select(id, options, onChange, title = "") {
   return el;
 }
 
-/** Replace a <select>'s options with [value, label] pairs, keeping the value when it still exists. */
+/**
+ * Replace a <select>'s options with [value, label] or [value, label, reason] entries, keeping the value when it
+ * still exists. An entry with a reason is offered disabled, the reason written after its label.
+ */
 export function setOptions(el, options) {
   const keep = el.value;
+  const text = ([, l, reason]) => (reason ? `${l} — ${reason}` : l);
   const same =
-    el.options.length === options.length && options.every(([v, l], i) => el.options[i].value === String(v) && el.options[i].text === l);
-  if (!same) el.replaceChildren(...options.map(([v, l]) => h("option", { value: String(v) }, l)));
+    el.options.length === options.length &&
+    options.every((o, i) => el.options[i].value === String(o[0]) && el.options[i].text === text(o) && el.options[i].disabled === Boolean(o[2]));
+  if (!same) {
+    el.replaceChildren(
+      ...options.map((o) => h("option", { value: String(o[0]), disabled: Boolean(o[2]), title: o[2] ? `Not available: ${o[2]}` : null }, text(o))),
+    );
+  }
   if (options.some(([v]) => String(v) === keep)) el.value = keep;
 }
 
@@ -135,7 +144,15 @@ const NAMES = {
   sin_x2: "sin x₂",
 };
 
+/** Losses whose identifier also names something else (the L1 loss vs L1 regularisation). */
+const LOSS_NAMES = { l1: "L1 sum of |ŷ − y|" };
+
 /** Display name of an engine identifier (activation, loss, optimiser, init, feature, ...). */
 export function label(name) {
   return NAMES[name] ?? String(name).replaceAll("_", " ");
+}
+
+/** Display name of a loss. */
+export function lossLabel(name) {
+  return LOSS_NAMES[name] ?? label(name);
 }

@@ -1,8 +1,10 @@
 /**
  * What the server offers (/api/meta, on <body data-meta>), read into the lists the pickers show:
  * names of activations, optimisers, initialisations, data sets, features and presets; the coherent
- * output/loss pairs; the limits.
+ * output/loss pairs and what targets each restricted loss needs; the limits.
  */
+
+import { fmt } from "../format.js";
 
 /** Names from a list of names, a list of {name, ...} or an object keyed by name. */
 function names(x) {
@@ -37,6 +39,7 @@ export function describeMeta(meta) {
     activations: names(m.hidden_activations ?? m.activations),
     outputs: names(m.output_activations ?? m.outputs),
     pairs: pairs(m.coherent_pairs ?? m.pairs),
+    targetRules: m.target_rules ?? {},
     optimizers: names(m.optimizers),
     inits: names(m.inits),
     regularizations: names(m.regularizations ?? ["none", "l1", "l2"]),
@@ -49,7 +52,7 @@ export function describeMeta(meta) {
 }
 
 /**
- * Output/loss pairs that suit a data set: 3+ classes need one unit per class (softmax or sigmoid);
+ * Output/loss pairs that suit a data set: 3+ classes need one unit per class (softmax, sigmoid or ReLU);
  * regression has no softmax; two classes take any coherent pair.
  * @param {[string, string][]} all
  * @param {string} kind "classification" | "regression"
@@ -58,9 +61,39 @@ export function describeMeta(meta) {
 export function suitablePairs(all, kind, nClasses) {
   return all.filter(([out]) => {
     if (kind === "regression") return out !== "softmax";
-    if (nClasses > 2) return out === "softmax" || out === "sigmoid";
+    if (nClasses > 2) return out === "softmax" || out === "sigmoid" || out === "relu";
     return true;
   });
+}
+
+/** Every number in a list of numbers or of rows. */
+function numbersOf(values) {
+  const out = [];
+  for (const v of values ?? []) {
+    if (Array.isArray(v)) out.push(...numbersOf(v));
+    else if (typeof v === "number") out.push(v);
+  }
+  return out;
+}
+
+/**
+ * Why `loss` cannot fit the targets of `data` (the server's target_rules: binary cross-entropy needs targets in
+ * [0, 1], cross-entropy one-hot rows), or null when it can. Classes are encoded for the output, so only
+ * regression values can break a rule.
+ * @param {Record<string, {min: number, max: number, one_hot: boolean, needs: string}>} rules
+ * @param {string} loss
+ * @param {{kind?: string, labels?: unknown[]}|null|undefined} data
+ */
+export function unfitReason(rules, loss, data) {
+  const rule = rules?.[loss];
+  if (!rule || !data || data.kind !== "regression") return null;
+  if (rule.one_hot) return `needs ${rule.needs}; these data are regression values`;
+  const values = numbersOf(data.labels);
+  if (values.length === 0) return null;
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  if (lo >= rule.min && hi <= rule.max) return null;
+  return `needs ${rule.needs}; these range from ${fmt(lo)} to ${fmt(hi)}`;
 }
 
 /**

@@ -4,6 +4,7 @@
  * change (one mark on the loss curve), not hundreds.
  */
 
+import { parseNumber } from "../fields.js";
 import { fmt } from "../format.js";
 import { h } from "./dom.js";
 
@@ -25,13 +26,6 @@ export function linearValues(lo, hi, step) {
   const out = [];
   for (let i = 0; lo + i * step <= hi + step / 1e6; i++) out.push(Number((lo + i * step).toFixed(decimals)));
   return out;
-}
-
-/** Parse what a person types: "0.03", "3e-2", "−0.5" (true minus), "1,5" (decimal comma). */
-export function parseNumber(text) {
-  const t = String(text).trim().replace("\u2212", "-").replace(",", ".");
-  if (t === "") return NaN;
-  return Number(t);
 }
 
 /** Index of the list value nearest to v (by ratio for log lists, by difference otherwise). */
@@ -59,7 +53,7 @@ function nearestIndex(values, v, log) {
  * @param {boolean} [o.short] a narrow value box (for values of a few characters)
  * @param {(v: number) => string} [o.format] how the box shows a value
  * @param {(v: number) => void} o.commit called with the chosen or typed value
- * @returns {{el: HTMLElement, update: (v: number) => void, setValues: (values: number[]) => void, setDisabled: (d: boolean) => void}}
+ * @returns {{el: HTMLElement, update: (v: number) => void, setValues: (values: number[]) => void, setDisabled: (d: boolean) => void, showError: (text: string|null) => void, setNote: (text: string|null) => void}}
  */
 export function slider(o) {
   let values = o.values;
@@ -90,13 +84,29 @@ export function slider(o) {
     dragged = true;
   });
   range.addEventListener("change", () => {
+    showError(null);
     o.commit(values[Number(range.value)]);
     if (dragged) range.blur();
     dragged = false;
   });
+  // What is wrong with a typed value, said next to the box (role=alert: read out too), until the next try.
+  const problem = h("span", { class: "field-error", id: `${o.id}-error`, role: "alert", hidden: true });
+  box.setAttribute("aria-describedby", problem.id);
+  function showError(text) {
+    problem.hidden = !text;
+    problem.textContent = text ?? "";
+    if (text) box.setAttribute("aria-invalid", "true");
+    else box.removeAttribute("aria-invalid");
+    el.classList.toggle("invalid", Boolean(text));
+  }
   const fromBox = () => {
-    const v = parseNumber(box.value);
-    if (Number.isFinite(v) && v !== current) o.commit(v);
+    const parsed = parseNumber(box.value);
+    if ("error" in parsed) {
+      showError(`${o.label} ${parsed.error}`); // the typed text stays, so it can be corrected
+      return;
+    }
+    showError(null);
+    if (parsed.value !== current) o.commit(parsed.value);
     else if (current !== null) box.value = format(current);
   };
   box.addEventListener("keydown", (e) => {
@@ -104,12 +114,19 @@ export function slider(o) {
       // Leaving the box fires "change" once, which commits the typed value.
       box.blur();
     } else if (e.key === "Escape") {
+      showError(null);
       if (current !== null) box.value = format(current);
       box.blur();
     }
   });
   box.addEventListener("change", fromBox);
-  const el = h("label", { class: o.short ? "field slider short" : "field slider", title: o.title }, h("span", { class: "field-label" }, o.label), range, box);
+  // A remark about the value in use (e.g. the batch size the engine takes), after the box.
+  const remark = h("span", { class: "field-note", id: `${o.id}-note`, hidden: true });
+  const el = h("label", { class: o.short ? "field slider short" : "field slider", title: o.title }, h("span", { class: "field-label" }, o.label), range, box, remark, problem);
+  function setNote(text) {
+    remark.hidden = !text;
+    if (remark.textContent !== (text ?? "")) remark.textContent = text ?? "";
+  }
 
   function update(v) {
     if (v === null || v === undefined) return;
@@ -128,5 +145,5 @@ export function slider(o) {
     box.disabled = d;
     el.classList.toggle("disabled", d);
   }
-  return { el, update, setValues, setDisabled };
+  return { el, update, setValues, setDisabled, showError, setNote };
 }

@@ -4,10 +4,11 @@
  * regularisation and its rate.
  */
 
+import { FIELD_LABELS, bareField, effectiveBatch, errorText } from "../fields.js";
 import { fmt } from "../format.js";
-import { button, h, label, select, send, setOptions, setValue } from "./dom.js";
+import { button, h, label, lossLabel, select, send, setOptions, setValue } from "./dom.js";
 import { FRESH_PARAMETERS, rebuild } from "./data.js";
-import { describeMeta, suitablePairs } from "./meta.js";
+import { describeMeta, suitablePairs, unfitReason } from "./meta.js";
 import { linearValues, logValues, slider } from "./sliders.js";
 
 const REG_RATES = [0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
@@ -22,7 +23,14 @@ function setLive(changes) {
 
 /** "tanh · ½ sum of squares" */
 function pairLabel([out, loss]) {
-  return `${label(out)} · ${label(loss)}`;
+  return `${label(out)} · ${lossLabel(loss)}`;
+}
+
+/** Why the hidden-layer activation cannot be chosen (no hidden layer), or null. */
+export function activationReason(cfg) {
+  return (cfg?.hidden_layers?.length ?? 0) === 0
+    ? "no hidden layer: add one to choose its activation (the output's is under Output · loss)"
+    : null;
 }
 
 /**
@@ -83,6 +91,7 @@ function layerEditor(store, limits) {
  * @param {{get: Function, set: Function, subscribe: Function}} store
  */
 export function trainingRow(store) {
+  const field = (text, el) => h("label", { class: "field" }, h("span", { class: "field-label" }, text), el);
   const meta = describeMeta(store.get().meta);
   const limits = meta.limits;
   const editor = layerEditor(store, limits);
@@ -99,7 +108,7 @@ export function trainingRow(store) {
 
   const rate = slider({
     id: "learning-rate",
-    label: "Learning rate η",
+    label: FIELD_LABELS.learning_rate,
     title: "Learning rate η (live; log scale; type an exact value in the box)",
     values: logValues(limits.learning_rate_min ?? 1e-5, limits.learning_rate_max ?? 10),
     log: true,
@@ -107,7 +116,7 @@ export function trainingRow(store) {
   });
   const batch = slider({
     id: "batch-size",
-    label: "Batch",
+    label: FIELD_LABELS.batch_size,
     title: "Batch size (live)",
     values: linearValues(1, 30, 1),
     format: (v) => String(v),
@@ -115,21 +124,38 @@ export function trainingRow(store) {
   });
   const regRate = slider({
     id: "regularization-rate",
-    label: "Rate λ",
+    label: FIELD_LABELS.regularization_rate,
     title: "Regularisation rate λ (live)",
     values: REG_RATES.filter((r) => r <= (limits.regularization_rate_max ?? 10)),
     log: true,
     commit: (v) => setLive({ regularization_rate: v }),
   });
 
+  const activationField = field(FIELD_LABELS.activation, activation);
+  const activationNote = h("span", { class: "field-note", id: "activation-reason", hidden: true });
+  activationField.append(activationNote);
+  // A rejected value typed into a box is said next to that box too (the toast says it as well).
+  const boxes = { learning_rate: rate, batch_size: batch, regularization_rate: regRate };
+  let lastError = null;
+
   store.subscribe(["session", "error"], (s) => {
     const cfg = s.session?.config;
     const data = s.session?.data;
+    if (s.error && s.error !== lastError) {
+      lastError = s.error;
+      const box = boxes[bareField(s.error.field)];
+      if (box) box.showError(errorText(s.error).text.replace(/^: /, "").trim()); // its label is right there
+    }
     if (!cfg) return;
     editor.render(cfg);
     setValue(activation, cfg.activation);
+    const noHidden = activationReason(cfg);
+    activation.disabled = Boolean(noHidden);
+    activationNote.hidden = !noHidden;
+    activationNote.textContent = noHidden ? `(${noHidden})` : "";
+    activationField.title = noHidden ? `Activation: ${noHidden}` : "Activation g of the hidden layers";
     const ok = suitablePairs(meta.pairs, data?.kind ?? "classification", data?.n_classes ?? 2);
-    setOptions(outputLoss, ok.map((p) => [p.join("|"), pairLabel(p)]));
+    setOptions(outputLoss, ok.map((p) => [p.join("|"), pairLabel(p), unfitReason(meta.targetRules, p[1], data)]));
     setValue(outputLoss, `${cfg.output_activation}|${cfg.loss}`);
     setValue(init, cfg.init);
     setValue(optimizer, cfg.optimizer);
@@ -140,23 +166,24 @@ export function trainingRow(store) {
     const train = data?.train_indices?.length ?? 30;
     batch.setValues(linearValues(1, Math.max(1, train), 1));
     batch.update(cfg.batch_size);
+    const used = effectiveBatch(cfg, data);
+    batch.setNote(used !== null && used !== cfg.batch_size ? `B = ${used} used (the whole training set)` : null);
     regRate.update(cfg.regularization_rate);
     regRate.setDisabled(cfg.regularization === "none");
   });
 
-  const field = (text, el) => h("label", { class: "field" }, h("span", { class: "field-label" }, text), el);
   return h(
     "div",
     { class: "bar bar-settings bar-training" },
     editor.el,
-    field("Activation", activation),
-    field("Output · loss", outputLoss),
-    field("Init", init),
-    field("Optimiser", optimizer),
-    field("Momentum", momentum),
+    activationField,
+    field(FIELD_LABELS.output_activation, outputLoss),
+    field(FIELD_LABELS.init, init),
+    field(FIELD_LABELS.optimizer, optimizer),
+    field(FIELD_LABELS.momentum, momentum),
     rate.el,
     batch.el,
-    field("Regularisation", regularization),
+    field(FIELD_LABELS.regularization, regularization),
     regRate.el,
   );
 }

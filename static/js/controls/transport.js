@@ -1,8 +1,10 @@
 /**
  * The first control row: play/pause, step phase/iteration/epoch, reset, re-randomise, speed; where the
- * iteration is (phase indicator), counters and losses; connection status; presenter, settings and help.
+ * iteration is (phase indicator), counters and losses (kept back while answers are hidden); connection
+ * status; presenter, settings and help.
  */
 
+import { HIDDEN_TEXT, lossHidden } from "../answers.js";
 import { fmt, fmtInt, fmtPercent } from "../format.js";
 import { button, h, select, send, setData, setText, setValue } from "./dom.js";
 
@@ -105,7 +107,7 @@ export function transportRow(store) {
     countersAt = performance.now();
     renderCounters(store.get(), countMain, countSub, metrics);
   };
-  store.subscribe(["frame", "session", "playing"], (s) => {
+  store.subscribe(["frame", "session", "playing", "records", "ui"], (s) => {
     const wait = s.playing ? countersAt + COUNTER_INTERVAL_MS - performance.now() : 0;
     if (wait <= 0) {
       if (countersTimer !== null) clearTimeout(countersTimer);
@@ -156,9 +158,11 @@ function renderCounters(s, main, sub, metrics) {
   setText(main, `step ${fmtInt(src.step ?? 0)} · epoch ${fmtInt(src.epoch ?? 0)}`);
   setText(sub, c.batches_per_epoch ? `batch ${(c.batch_in_epoch ?? 0) + 1} of ${c.batches_per_epoch}` : "");
   const m = src.metrics ?? {};
-  const parts = [`loss ${fmt(m.train_loss)} train`, `${fmt(m.test_loss)} test`];
+  const hide = lossHidden(s);
+  const show = (v, f) => (hide ? HIDDEN_TEXT : f(v));
+  const parts = [`loss ${show(m.train_loss, fmt)} train`, `${show(m.test_loss, fmt)} test`];
   if (m.train_accuracy !== null && m.train_accuracy !== undefined) {
-    parts.push(`accuracy ${fmtPercent(m.train_accuracy)} / ${fmtPercent(m.test_accuracy)}`);
+    parts.push(`accuracy ${show(m.train_accuracy, fmtPercent)} / ${show(m.test_accuracy, fmtPercent)}`);
   }
   setText(metrics, parts.join(" · "));
 }

@@ -8,7 +8,7 @@
  * shift-click a training point to remove it.
  */
 
-import { classColor, divergingColor } from "../../palette.js";
+import { classColor, divergingColor, mapHalf } from "../../palette.js";
 import { drawAxes, drawPoints, plotRect, toCanvas, toPlane } from "./draw.js";
 import { createHeat } from "./heat.js";
 import { drawCaption, legendKey, outputScale, regressionScale } from "./legend.js";
@@ -77,7 +77,7 @@ export function mount(root, store) {
     }
     const { map, neuron } = shown;
     let scale;
-    if (neuron) scale = { centre: 0, half: Math.max(Math.abs(map.lo), Math.abs(map.hi)) };
+    if (neuron) scale = { centre: 0, half: mapHalf(map.lo, map.hi) };
     else if (map.kind !== "multiclass") scale = outputScale(state, map);
     heat.draw(map, scale, neuron ? `${neuron.layer}:${neuron.neuron}` : "output");
     const key = legendKey(state, map, neuron, scale);

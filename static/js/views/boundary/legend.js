@@ -1,6 +1,6 @@
 /**
- * The decision-boundary view's caption and legend, and the colour scales its heatmap uses: a sigmoid output
- * is centred on 0.5, tanh/linear outputs on 0 (targets ±1), regression on 0 over the data's largest |value|,
+ * The decision-boundary view's caption and legend, and the colour scales its heatmap uses: a sigmoid or ReLU
+ * output (targets 0/1) is centred on 0.5, tanh/linear outputs on 0 (targets ±1), regression on 0 over the data's largest |value|,
  * a hovered neuron's map over ±max(|lo|, |hi|) of its own values.
  */
 
@@ -11,7 +11,7 @@ import { classColor, drawLegend } from "../../palette.js";
 export function outputScale(state, map) {
   if (map.kind === "regression") return { centre: 0, half: regressionScale(state, map) };
   const act = state.session?.config?.output_activation;
-  return act === "sigmoid" ? { centre: 0.5, half: 0.5 } : { centre: 0, half: 1 };
+  return act === "sigmoid" || act === "relu" ? { centre: 0.5, half: 0.5 } : { centre: 0, half: 1 };
 }
 
 /** Largest |target| of a regression data set (so points and map share one scale). */

@@ -6,8 +6,13 @@
  *
  * The rows are built once per data set; a frame only rewrites the ŷ and ℓ cells that changed, at most
  * PLAYING_INTERVAL_MS apart while playing.
+ *
+ * In the update phase the parameters have just changed: the ŷ column is labelled "after the update", and a
+ * "before" column shows the outputs at the parameters this iteration's forward pass used (the ŷ the network
+ * diagram still shows), kept from the last frame before the update.
  */
 
+import { HIDDEN_TEXT, lossHidden, outputsHidden } from "../../answers.js";
 import { fmt } from "../../format.js";
 import { el } from "../shared/view-frame.js";
 
@@ -39,11 +44,14 @@ export function createRowsTable(onSelect, getState) {
   let cells = { train: [], test: [] }; // per set, per example: {tr, out, loss}
   let lastValues = 0;
   let timer = null;
+  let before = null; // the outputs of the last frame before an update phase
+  const heads = { before: el("th", "bv-rows-before", "ŷ before"), out: el("th", "bv-rows-out", "ŷ = aᴸ") };
+  heads.before.title = "ŷ at the parameters this iteration's forward pass used (what the network shows)";
 
   function header(data) {
     const tr = el("tr");
-    const names = ["#", ...(data.feature_labels ?? []), "y", "ŷ = aᴸ", "ℓ"];
-    for (const name of names) tr.append(el("th", "", name));
+    for (const name of ["#", ...(data.feature_labels ?? []), "y"]) tr.append(el("th", "", name));
+    tr.append(heads.before, heads.out, el("th", "", "ℓ"));
     const thead = el("thead");
     thead.append(tr);
     return thead;
@@ -54,7 +62,7 @@ export function createRowsTable(onSelect, getState) {
     if (set === "test" && indices.length > 0) {
       const tr = el("tr", "bv-rows-section");
       const th = el("th", "", `test examples (${indices.length}, not trained on)`);
-      th.colSpan = (data.feature_labels?.length ?? 0) + 4;
+      th.colSpan = (data.feature_labels?.length ?? 0) + 5;
       tr.append(th);
       tbody.append(tr);
     }
@@ -65,11 +73,12 @@ export function createRowsTable(onSelect, getState) {
       tr.append(el("td", "bv-rows-i", String(i)));
       for (const v of data.inputs[row]) tr.append(el("td", "", fmt(v)));
       tr.append(el("td", "bv-rows-y", target(data, row)));
+      const prior = el("td", "bv-rows-before", "");
       const out = el("td", "bv-rows-out", "");
       const loss = el("td", "bv-rows-loss", "");
-      tr.append(out, loss);
+      tr.append(prior, out, loss);
       tbody.append(tr);
-      return { tr, out, loss };
+      return { tr, prior, out, loss };
     });
     return { tbody, list };
   }
@@ -99,15 +108,29 @@ export function createRowsTable(onSelect, getState) {
     timer = null;
     lastValues = performance.now();
     const outputs = state.frame?.outputs;
+    const updated = state.phase?.phase === "update" && !state.playing;
+    if (!updated && outputs) before = outputs;
     root.dataset.step = String(state.frame?.step ?? "");
+    root.dataset.phase = updated ? "update" : "";
+    const label = updated ? "ŷ after" : "ŷ = aᴸ";
+    if (heads.out.textContent !== label) heads.out.textContent = label;
+    heads.out.title = updated ? "ŷ at the parameters after the update" : "ŷ at the current parameters";
+    heads.before.hidden = !updated;
+    const L = state.session?.weights?.length ?? 1;
+    const hideOut = outputsHidden(state, L); // "hide answers": not before the forward pass reaches ŷ
+    const hideLoss = lossHidden(state);
     for (const set of ["train", "test"]) {
       const out = outputs?.[set] ?? [];
       const loss = outputs?.[`${set}_loss`] ?? [];
+      const prior = before?.[set] ?? [];
       cells[set].forEach((c, i) => {
-        const a = i < out.length ? cell(out[i]) : "—";
-        const l = i < loss.length ? fmt(loss[i]) : "—";
+        const a = hideOut ? HIDDEN_TEXT : i < out.length ? cell(out[i]) : "—";
+        const l = hideLoss ? HIDDEN_TEXT : i < loss.length ? fmt(loss[i]) : "—";
+        const p = updated && i < prior.length ? cell(prior[i]) : "—";
         if (c.out.textContent !== a) c.out.textContent = a;
         if (c.loss.textContent !== l) c.loss.textContent = l;
+        if (c.prior.textContent !== p) c.prior.textContent = p;
+        c.prior.hidden = !updated;
       });
     }
   }

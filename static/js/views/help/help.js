@@ -1,8 +1,10 @@
 /**
  * Classroom helpers: keyboard shortcuts, the help overlay (shortcuts, colours, conventions, the weight
- * notation picker) and presenter mode (projector-size type). Both choices are remembered in this browser.
+ * notation picker), presenter mode (projector-size type) and hide answers (answers.js). These choices are
+ * remembered in this browser.
  */
 
+import { HIDE_ANSWERS_KEY } from "../../answers.js";
 import { drawLegend } from "../../palette.js";
 import { button, h, send } from "../../controls/dom.js";
 import { togglePlay } from "../../controls/transport.js";
@@ -19,6 +21,7 @@ const SHORTCUTS = [
   ["E", "finish the epoch"],
   ["R", "reset to the same initialisation"],
   ["P", "presenter mode (large type for a projector)"],
+  ["H", "hide answers: the numbers of the phases not stepped yet stay hidden, to ask the class first"],
   ["?", "this help"],
   ["Esc", "close this help, dismiss a message, give the keys back from a slider or a list"],
 ];
@@ -105,6 +108,10 @@ export function mount(root, store) {
     }
     document.body.classList.toggle("presenter", Boolean(s.ui.presenter));
     if (s.ui.helpOpen) drawLegend(legend, -1, 1, "value");
+    if (hideShown !== Boolean(s.ui.hideAnswers)) {
+      hideShown = Boolean(s.ui.hideAnswers);
+      remember(HIDE_ANSWERS_KEY, hideShown ? "1" : "0");
+    }
     if (presenterShown !== Boolean(s.ui.presenter)) {
       presenterShown = Boolean(s.ui.presenter);
       remember(PRESENTER_KEY, presenterShown ? "1" : "0");
@@ -113,8 +120,9 @@ export function mount(root, store) {
     }
   });
   let presenterShown = false;
+  let hideShown = false;
   const notation = recall(NOTATION_KEY) === "columns" ? "columns" : "rows";
-  setUi(store, { presenter: recall(PRESENTER_KEY) === "1", notation });
+  setUi(store, { presenter: recall(PRESENTER_KEY) === "1", notation, hideAnswers: recall(HIDE_ANSWERS_KEY) === "1" });
 
   document.addEventListener("keydown", (e) => onKey(e, store));
 }
@@ -171,6 +179,10 @@ function onKey(e, store) {
     case "p":
     case "P":
       setUi(store, { presenter: !store.get().ui.presenter });
+      break;
+    case "h":
+    case "H":
+      setUi(store, { hideAnswers: !store.get().ui.hideAnswers });
       break;
     case "?":
       setUi(store, { helpOpen: !helpOpen });

@@ -5,10 +5,13 @@
  * plotly costs ~10 ms per figure update (more on a busy machine), so new points are batched and drawn with
  * Plotly.extendTraces at most four times a second when stepping and twice a second while playing (and in at
  * most a fifth of the time, while playing a tenth); a replaced history (new session, reset, rebuild, a
- * history reply) redraws the figure, and the change marks are laid out again only when they change.
+ * history reply) redraws the figure, and the change marks are laid out again only when they change. A newest
+ * point rewritten in place (the same step: a typed weight, a live change) is redrawn too, so the curve and
+ * the key above it always show the same numbers.
  * `data-points` (points plotted per trace) and `data-marks` (change marks) are kept on the root.
  */
 
+import { HIDDEN_TEXT, lossHidden } from "../../answers.js";
 import { fmt } from "../../format.js";
 import { marksLayout } from "./marks.js";
 import { el, startView, textSize } from "../shared/view-frame.js";
@@ -66,6 +69,7 @@ export function mount(root, store) {
 
   let plottedHistory = null; // the array last drawn from
   let plottedCount = 0; // how many of its points are on the figure
+  let plottedLast = null; // the newest point drawn (the socket replaces it in place when its step repeats)
   let stride = 1; // every stride-th point is plotted after thinning
   let classification = null;
   let logY = false;
@@ -109,7 +113,7 @@ export function mount(root, store) {
   function figureLayout(state) {
     const ticklabeloverflow = "allow";
     const f = font;
-    const { shapes, annotations } = marksLayout(state.changes ?? [], f);
+    const { shapes, annotations } = marksLayout(state.changes ?? [], f, state.session?.data?.train_indices?.length ?? 0);
     const layout = {
       margin: { l: f * 4.2, r: classification ? f * 3.6 : f, t: f * 0.8, b: f * 3.2 },
       font: { size: f, family: "system-ui, sans-serif" },
@@ -138,8 +142,15 @@ export function mount(root, store) {
     return out;
   }
 
-  function redraw(state) {
+  /** The points to plot: with "hide answers", the newest one (the loss at the current parameters) waits for
+   * the loss phase of this iteration. */
+  function shownHistory(state) {
     const history = state.history ?? [];
+    return lossHidden(state) && history.length > 0 ? history.slice(0, -1) : history;
+  }
+
+  function redraw(state) {
+    const history = shownHistory(state);
     classification = isClassification(state);
     key.querySelector(".acc").hidden = !classification;
     stride = 1;
@@ -149,6 +160,7 @@ export function mount(root, store) {
     ready = true;
     plottedHistory = history;
     plottedCount = history.length;
+    plottedLast = history[history.length - 1] ?? null;
     marksKey = keyOf(state.changes);
     setCounts(pts.length, state.changes);
   }
@@ -180,7 +192,7 @@ export function mount(root, store) {
 
   function draw() {
     const state = store.get();
-    const history = state.history ?? [];
+    const history = shownHistory(state);
     if (ready && history !== plottedHistory && samePrefix(history)) plottedHistory = history;
     const replaced =
       !ready ||
@@ -188,6 +200,7 @@ export function mount(root, store) {
       history.length < plottedCount ||
       (plottedCount === 1 && history.length > 1) ||
       isClassification(state) !== classification ||
+      (plottedCount > 0 && history[plottedCount - 1] !== plottedLast) ||
       (history.length - plottedCount) / stride + Number(root.dataset.points) > MAX_POINTS;
     if (replaced) {
       redraw(state);
@@ -202,23 +215,25 @@ export function mount(root, store) {
         setCounts(Number(root.dataset.points) + add.length, state.changes);
       }
       plottedCount = history.length;
+      plottedLast = history[history.length - 1] ?? null;
       const mk = keyOf(state.changes);
       if (mk !== marksKey) {
         marksKey = mk;
-        const { shapes, annotations } = marksLayout(state.changes ?? [], font);
+        const { shapes, annotations } = marksLayout(state.changes ?? [], font, state.session?.data?.train_indices?.length ?? 0);
         Plotly.relayout(plot, { shapes, annotations });
         setCounts(Number(root.dataset.points), state.changes);
       }
     }
-    showLatest(history[history.length - 1]);
+    showLatest(history[history.length - 1], lossHidden(state));
   }
 
-  /** The newest point's losses and accuracies in the key (— where there is none, e.g. no test set). */
-  function showLatest(last) {
+  /** The newest point's losses and accuracies in the key (— where there is none, e.g. no test set; ? while
+   * "hide answers" keeps the current loss back). */
+  function showLatest(last, hidden) {
     const pct = (v) => (v === null || v === undefined ? "—" : `${Math.round(100 * v)}%`);
-    values.train.textContent = fmt(last?.train_loss);
-    values.test.textContent = fmt(last?.test_loss);
-    values.acc.textContent = `${pct(last?.train_accuracy)} · ${pct(last?.test_accuracy)}`;
+    values.train.textContent = hidden ? HIDDEN_TEXT : fmt(last?.train_loss);
+    values.test.textContent = hidden ? HIDDEN_TEXT : fmt(last?.test_loss);
+    values.acc.textContent = hidden ? HIDDEN_TEXT : `${pct(last?.train_accuracy)} · ${pct(last?.test_accuracy)}`;
   }
 
   function schedule() {
@@ -259,7 +274,14 @@ export function mount(root, store) {
   });
   observer.observe(plot);
 
-  store.subscribe(["history", "changes", "session"], schedule);
-  store.subscribe(["ui"], refont);
+  store.subscribe(["history", "changes", "session", "records"], schedule);
+  let hiding = false;
+  store.subscribe(["ui"], (state) => {
+    if (refont()) return; // a new text size draws again
+    const hide = Boolean(state.ui?.hideAnswers);
+    if (hide === hiding) return;
+    hiding = hide;
+    schedule();
+  });
   schedule();
 }

@@ -25,15 +25,22 @@ function value(v) {
   return String(v);
 }
 
+/** A batch size as used: "999 (= 250, the whole training set)" when it exceeds the training set. */
+function batchValue(v, nTrain) {
+  return typeof v === "number" && nTrain > 0 && v > nTrain ? `${fmt(v)} (= ${fmt(nTrain)}, all)` : value(v);
+}
+
 /**
  * The text of one change: {learning_rate: [0.03, 0.3]} → "η 0.03 → 0.3" (several fields joined by "; ").
  * @param {Record<string, [unknown, unknown]>} changes
+ * @param {number} [nTrain] training examples: a batch size above it is shown with the one used
  */
-export function changeText(changes) {
+export function changeText(changes, nTrain = 0) {
   return Object.entries(changes ?? {})
     .map(([field, pair]) => {
       const [from, to] = Array.isArray(pair) ? pair : [undefined, pair];
-      return `${NAMES[field] ?? field} ${value(from)} → ${value(to)}`;
+      const show = field === "batch_size" ? (v) => batchValue(v, nTrain) : value;
+      return `${NAMES[field] ?? field} ${show(from)} → ${show(to)}`;
     })
     .join("; ");
 }
@@ -42,8 +49,9 @@ export function changeText(changes) {
  * plotly shapes and annotations for every change mark.
  * @param {{step: number, changes: object}[]} changes
  * @param {number} font
+ * @param {number} [nTrain] training examples (a batch size above it is full batch)
  */
-export function marksLayout(changes, font) {
+export function marksLayout(changes, font, nTrain = 0) {
   const shapes = [];
   const annotations = [];
   for (const c of changes) {
@@ -62,7 +70,7 @@ export function marksLayout(changes, font) {
       xref: "x",
       y: 1,
       yref: "paper",
-      text: changeText(c.changes),
+      text: changeText(c.changes, nTrain),
       showarrow: false,
       textangle: -90,
       xanchor: "right",

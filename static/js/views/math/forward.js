@@ -87,6 +87,7 @@ export function lossEquations(ctx) {
   if (name === "mse") subst = `(1/${n})·[${diff.join(" + ")}]`;
   else if (name === "half_sse") subst = n === 1 ? `½${diff[0]}` : `½[${diff.join(" + ")}]`;
   else if (name === "sse") subst = n === 1 ? diff[0] : `[${diff.join(" + ")}]`;
+  else if (name === "l1") subst = yhat.map((v, k) => `|${num(v)} − ${factor(y[k])}|`).join(" + ");
   else if (name === "bce") {
     subst = `−[${yhat.map((v, k) => `${factor(y[k])}·log ${factor(v)} + (1 − ${factor(y[k])})·log(1 − ${factor(v)})`).join(" + ")}]`;
   } else {

@@ -7,6 +7,7 @@
  * panel shows the current parameters and re-renders at most twice a second.
  */
 
+import { effectiveBatch } from "../../fields.js";
 import { fmt } from "../../format.js";
 import { backwardNeuron, biasGradient, weightGradient } from "./backward.js";
 import { forwardNeuron, inputNeuron, lossEquations } from "./forward.js";
@@ -126,7 +127,7 @@ export function mount(root, store) {
       phase,
       featureLabels: labels,
       notation: notationOf(state),
-      batchSize: config.batch_size,
+      batchSize: effectiveBatch(config, state.session?.data),
       weightsUsed: (l) => (idx.update ? idx.update.weights_before[l - 1] : params.weights[l - 1]),
       biasesUsed: (l) => (idx.update ? idx.update.biases_before[l - 1] : params.biases[l - 1]),
     };
@@ -203,7 +204,7 @@ function equationsFor(ctx, sel, params) {
 function conventions(ctx, state) {
   const c = ctx.config;
   const loss = LOSS_TEXT[c.loss];
-  const B = ctx.idx.last?.batch?.length ?? c.batch_size;
+  const B = ctx.idx.last?.batch?.length ?? ctx.batchSize;
   const acts = [];
   for (let l = 1; l <= ctx.L; l++) acts.push(gName(activationOf(c, l, ctx.L)));
   const reg = c.regularization && c.regularization !== "none" ? `; ${c.regularization.toUpperCase()} regularisation on weights only, λ = ${num(c.regularization_rate)}` : "";

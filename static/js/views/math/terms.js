@@ -113,6 +113,11 @@ export const LOSS_TEXT = {
     grad: "∂ℓ/∂ŷ<sub>k</sub> = 2(ŷ<sub>k</sub> − y<sub>k</sub>)",
     convention: "squared error without ½ (lecture 004): the factor 2 stays",
   },
+  l1: {
+    formula: "ℓ = Σ<sub>k</sub> |ŷ<sub>k</sub> − y<sub>k</sub>|",
+    grad: "∂ℓ/∂ŷ<sub>k</sub> = sign(ŷ<sub>k</sub> − y<sub>k</sub>)",
+    convention: "L1 loss, summed over the outputs (lecture 003's L1Loss); at ŷ<sub>k</sub> = y<sub>k</sub> |·| has no derivative and the subgradient 0 is used",
+  },
   bce: {
     formula: "ℓ = −Σ<sub>k</sub> [y<sub>k</sub> log ŷ<sub>k</sub> + (1 − y<sub>k</sub>) log(1 − ŷ<sub>k</sub>)]",
     grad: "∂ℓ/∂ŷ<sub>k</sub> = −y<sub>k</sub>/ŷ<sub>k</sub> + (1 − y<sub>k</sub>)/(1 − ŷ<sub>k</sub>)",

@@ -3,15 +3,8 @@
  * (through the page's `bl:send` event), Escape or a click elsewhere closes it.
  */
 
+import { parseNumber } from "../../fields.js";
 import { biasText, weightText } from "../shared/notation.js";
-
-/** Parse what a person types: accepts "−" (U+2212) and "," as the decimal point. */
-export function parseNumber(text) {
-  const t = String(text).trim().replace(/\u2212/g, "-").replace(",", ".");
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) return null;
-  const v = Number(t);
-  return Number.isFinite(v) ? v : null;
-}
 
 /**
  * Create the editor inside `stage` (positioned relative to it).
@@ -42,6 +35,7 @@ export function createEditor(stage) {
     box.hidden = true;
     target = null;
     input.classList.remove("invalid");
+    hint.textContent = "Enter ↵";
   }
 
   function open(t, value, x, y) {
@@ -61,12 +55,15 @@ export function createEditor(stage) {
   box.addEventListener("submit", (ev) => {
     ev.preventDefault();
     if (!target) return;
-    const value = parseNumber(input.value);
-    if (value === null) {
+    const parsed = parseNumber(input.value);
+    if ("error" in parsed) {
       input.classList.add("invalid");
       input.setAttribute("aria-invalid", "true");
+      hint.textContent = `${target.name} ${parsed.error}`; // said next to the box, not only in red
+      hint.setAttribute("role", "alert");
       return;
     }
+    const value = parsed.value;
     input.removeAttribute("aria-invalid");
     const msg =
       target.kind === "weight"

@@ -4,11 +4,12 @@
  *
  * Each map arrives as res×res bytes with lo/hi (value = lo + (hi − lo)·byte/255). A map is coloured on its own
  * symmetric scale ±max(|lo|, |hi|), so white is always 0 and the shape of the neuron's function shows even
- * when its values are small. Per map only a 256-entry byte → RGBA table is computed; the pixels of every map
+ * when its values are small; a constant map (no shape to show) is coloured on the dots' ±1 scale, at its true
+ * colour (palette.mapHalf). Per map only a 256-entry byte → RGBA table is computed; the pixels of every map
  * go into one atlas image (one putImageData per frame), and each map is then drawn scaled from its tile.
  */
 
-import { divergingRGB } from "../../palette.js";
+import { divergingRGB, mapHalf } from "../../palette.js";
 
 /** Colour of a neuron whose map has not arrived yet. */
 const MISSING = "rgb(238, 238, 238)";
@@ -49,9 +50,10 @@ export function createMapPainter() {
   /** What the atlas holds: {layout, maps, units} (the maps' bytes stay views into their frame). */
   let held = null;
 
-  /** Fill `lut` so byte k gets the colour of lo + (hi − lo)·k/255 on a ±max(|lo|,|hi|) scale. */
+  /** Fill `lut` so byte k gets the colour of lo + (hi − lo)·k/255 on a ±max(|lo|,|hi|) scale (a constant
+   * map on the dots' ±1 scale: palette.mapHalf). */
   function buildLut(lo, hi) {
-    const m = Math.max(Math.abs(lo), Math.abs(hi));
+    const m = mapHalf(lo, hi);
     for (let k = 0; k < 256; k++) {
       const v = lo + ((hi - lo) * k) / 255;
       const t = m > 0 ? v / m : 0;

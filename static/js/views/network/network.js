@@ -16,6 +16,7 @@ import { createEdgePainter } from "./edge-painter.js";
 import { thinEdges } from "./edges.js";
 import { drawNodes, nodeFills, overlayFor, paintDiagram, setAttr } from "./paint.js";
 import { createEditor } from "./edit.js";
+import { dotLegend, edgeLegend, hideUnstepped } from "./captions.js";
 import { attachPointer } from "./pointer.js";
 import {
   currentParameters,
@@ -136,6 +137,7 @@ export function mount(root, store) {
       trainBiases: state.session?.config?.train_biases !== false,
       playing: Boolean(state.playing),
     };
+    hideUnstepped(model, state);
     model.overlay = overlayFor(model);
     const edgesChanged = edges.update(layout, model);
     const mapsChanged = painter.update(layout, state.maps);
@@ -144,8 +146,11 @@ export function mount(root, store) {
     fills = newFills;
     if (rebuilt || edgesChanged || mapsChanged || fillsChanged) composite();
     paintDiagram(refs, layout, model);
-    setLegendText(".nv-key-g-name", model.overlay?.name ?? "∂L/∂W");
-    setLegendText(".nv-key-a-name", model.approx ? "dot: activation a (read off its map while playing)" : "dot: activation a");
+    const edgeKey = edgeLegend(model.overlay, state.session?.config?.optimizer);
+    setLegendText(".nv-key-g-name", edgeKey.name);
+    const gKey = legend.querySelector(".nv-key-g");
+    if (gKey.title !== edgeKey.title) gKey.title = edgeKey.title;
+    setLegendText(".nv-key-a-name", dotLegend(model));
     paintSelectedEdge();
     if (textsDue) pointer.refresh();
   }
