@@ -32,8 +32,9 @@ class Hub(Publisher):
     # lifecycle
 
     def drop(self, session: Session, code: int = CLOSE_SESSION_GONE, reason: str = "session deleted") -> None:
-        """Remove a session: stop playing, close its sockets with `code`."""
+        """Remove a session: stop playing and any step running on it, close its sockets with `code`."""
         session.playing = False
+        session.deleted = True
         if session.play_task is not None:
             session.play_task.cancel()
         for connection in list(session.connections):
@@ -51,9 +52,17 @@ class Hub(Publisher):
     async def start(self) -> None:
         """Read back the sessions kept by the last shutdown, start the idle eviction task."""
         if self.settings.state_file:
-            restored = persist.load(self.store, Path(self.settings.state_file))
+            path = Path(self.settings.state_file)
+            problem = persist.check(path)
+            if problem is not None:
+                log.error(
+                    "state_file %s cannot be used: %s; sessions will not be kept across a restart",
+                    path,
+                    problem,
+                )
+            restored = persist.load(self.store, path)
             if restored:
-                log.info("%d session(s) restored from %s", restored, self.settings.state_file)
+                log.info("%d session(s) restored from %s", restored, path)
         self._eviction = asyncio.create_task(self._evict_forever())
 
     async def close_all(self, grace: float) -> None:
@@ -80,6 +89,20 @@ class Hub(Publisher):
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        for session in self.store:
+            self._close_curve(session)
         if self.settings.state_file:
-            saved = persist.save(self.store, Path(self.settings.state_file))
-            log.info("%d session(s) kept in %s for the next start", saved, self.settings.state_file)
+            path = Path(self.settings.state_file)
+            try:
+                saved = persist.save(self.store, path)
+            except OSError as exc:
+                log.error("%d session(s) lost: %s could not be written (%s)", len(self.store), path, exc)
+            else:
+                log.info("%d session(s) kept in %s for the next start", saved, path)
+
+    def _close_curve(self, session: Session) -> None:
+        """Give the loss curve a point at the session's last step (a tick stopped by the shutdown, or one
+        that trained while every socket still held a frame, recorded none)."""
+        step = int(session.lab.cursor["step"])
+        if session.history.last_step() != step:
+            self.record_point(session)

@@ -21,6 +21,7 @@ from app.schemas.state import (
     HistoryPoint,
     HistoryReply,
     SessionState,
+    SteppedMessage,
     StepReply,
 )
 
@@ -45,4 +46,5 @@ __all__ = [
     "SessionState",
     "StepReply",
     "StepRequest",
+    "SteppedMessage",
 ]
