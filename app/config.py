@@ -110,7 +110,7 @@ class Settings:
     # until they drain; beyond all of it the client is not reading and is closed (1008).
     max_pending_bytes: int = 8 * 1024 * 1024
     # A `sync` reply (the full state) is built at most this often per socket; syncs in between coalesce.
-    min_state_interval_seconds: float = 0.2
+    min_state_interval_seconds: float = 0.5
     # Training iterations run between yields to the event loop (playing and long step requests).
     compute_chunk_iterations: int = 32
     # uvicorn's log level (critical, error, warning, info, debug, trace).

@@ -6,13 +6,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from pathlib import Path
+from typing import Any
 
 from app.config import Settings
 from app.live.connection import CLOSE_GOING_AWAY, Connection
 from app.sessions import persist
 from app.sessions.publisher import Publisher
 from app.sessions.session import Session, SessionStore
+from app.wire.codec import dumps
+from app.wire.frames import state_payload
 
 CLOSE_SESSION_GONE = 4004
 log = logging.getLogger("backprop.hub")
@@ -27,7 +31,31 @@ class Hub(Publisher):
         self.store = SessionStore(settings)
         self._eviction: asyncio.Task[None] | None = None
         self.connections: set[Connection] = set()  # every open socket, for shutdown
+        # the newest `sync` reply of each session, with what it was built at (see state_text)
+        self._states: weakref.WeakKeyDictionary[Session, tuple[tuple[Any, ...], str]] = (
+            weakref.WeakKeyDictionary()
+        )
         self.closing = False
+
+    def state_text(self, session: Session) -> str:
+        """The session's state message as sent, built again only when the session has changed since: every
+        change publishes a frame (a new `seq`), or is in its play settings, its divergence or its sockets;
+        so the syncs of several sockets on an unchanged session share one build."""
+        key = (
+            session.lab,
+            session.seq,
+            len(session.connections),
+            session.playing,
+            session.speed,
+            session.fps,
+            id(session.diverged),
+        )
+        cached = self._states.get(session)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        text = dumps({"type": "state", **state_payload(session)})
+        self._states[session] = (key, text)
+        return text
 
     # lifecycle
 

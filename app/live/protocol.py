@@ -23,7 +23,6 @@ from app.schemas.errors import describe
 from app.sessions import operations, stepping
 from app.sessions.labs import Diverged, OperationError
 from app.sessions.session import Session
-from app.wire.codec import dumps
 from app.wire.frames import state_payload
 
 _MAX_LISTED_ERRORS = 5
@@ -152,7 +151,7 @@ async def dispatch(
     elif isinstance(message, m.HistoryMessage):
         return [{"type": "history", "since": message.since, "points": session.history_since(message.since)}]
     elif sender is not None:
-        sender.request_state(lambda: dumps({"type": "state", **state_payload(session)}))
+        sender.request_state(lambda: hub.state_text(session))
     else:
         return [{"type": "state", **state_payload(session)}]
     return []
