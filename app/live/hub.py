@@ -12,6 +12,7 @@ from typing import Any
 
 from app.config import Settings
 from app.live.connection import CLOSE_GOING_AWAY, Connection
+from app.live.fairshare import FairShare
 from app.sessions import persist
 from app.sessions.publisher import Publisher
 from app.sessions.session import Session, SessionStore
@@ -36,6 +37,7 @@ class Hub(Publisher):
             weakref.WeakKeyDictionary()
         )
         self.closing = False
+        self.fair = FairShare()  # turns of compute between play loops
 
     def state_text(self, session: Session) -> str:
         """The session's state message as sent, built again only when the session has changed since: every

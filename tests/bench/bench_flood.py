@@ -6,7 +6,8 @@ received frames/s and frame latency (server timestamp `t` to receipt, p99) are m
 
 1. sync flood: meanwhile one client on the largest custom data set (max_custom_rows rows of max_inputs
    inputs) sends `sync` at just under the rate limit and reads every reply;
-2. fast sessions: meanwhile 10 sessions play at speed max_speed (1000 iterations per frame);
+2. fast sessions: meanwhile 10 sessions play at speed max_speed (1000 iterations per frame), on the default
+   network or on BENCH_FAST_CONFIG (a SessionConfig as JSON);
 3. in-process: the resident memory of max_sessions sessions whose loss curves are at max_history points
    (BENCH_HISTORY_SESSIONS=n measures n sessions and scales the growth to max_sessions).
 
@@ -40,6 +41,8 @@ OBSERVER_FPS = 60.0
 SECONDS = 10.0
 WARMUP_SECONDS = 1.5
 FAST_SESSIONS = 10
+# the fast sessions' configuration (JSON): BENCH_FAST_CONFIG='{"hidden_layers": [16, 16, 16, 16, 16, 16]}'
+FAST_CONFIG = json.loads(os.environ.get("BENCH_FAST_CONFIG", "{}"))
 FLOOD_RATE = 110.0  # sync per second, under the default limit of 120 per second
 
 
@@ -144,7 +147,7 @@ def _fast_process(url: str, ready: Any, stop: Any) -> None:
     host, port = url.removeprefix("http://").rsplit(":", 1)
     sockets = []
     for _ in range(FAST_SESSIONS):
-        sid = httpx.post(f"{url}/api/sessions", json={}, timeout=60).json()["id"]
+        sid = httpx.post(f"{url}/api/sessions", json=FAST_CONFIG, timeout=60).json()["id"]
         sockets.append(_raw_socket(host, int(port), sid))
     play = json.dumps({"type": "play", "speed": Settings().max_speed, "fps": 60})
     for sock in sockets:
