@@ -1,5 +1,5 @@
 """Fair turns of compute between play loops: each piece of a tick (a chunk of training, a frame) runs in a
-turn, and when turns are wanted by several sessions the one that has used the least compute goes next.
+turn; frames go first, and among training turns the session that has used the least compute goes next.
 
 Without it the event loop serves ready tasks first come, first served: a session at speed 1 whose tick is
 due waits behind a chunk or a frame of every fast session (ten sessions at speed 1000 on 6×16 networks
@@ -29,7 +29,7 @@ class FairShare:
     def __init__(self) -> None:
         self._held = False
         self._grant_queued = False
-        self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._waiting: list[tuple[int, float, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
         self._used: weakref.WeakKeyDictionary[Session, float] = weakref.WeakKeyDictionary()
 
@@ -47,7 +47,7 @@ class FairShare:
         """Give the turn to the waiting session that has used the least."""
         self._grant_queued = False
         while not self._held and self._waiting:
-            _, _, future = heapq.heappop(self._waiting)
+            *_, future = heapq.heappop(self._waiting)
             if not future.done():
                 future.set_result(None)
                 self._held = True
@@ -57,15 +57,18 @@ class FairShare:
         self._queue_grant()
 
     @asynccontextmanager
-    async def turn(self, session: Session) -> AsyncIterator[None]:
+    async def turn(self, session: Session, frame: bool = False) -> AsyncIterator[None]:
         """Wait for a turn (always yielding to the event loop first), run the body (which must not await),
-        account its time to `session`."""
+        account its time to `session`. A `frame` turn (drawing what a session shows, at most one per tick)
+        goes before every training turn and is not accounted: training is what is shared fairly, frames
+        are what users see."""
         # a session back from a pause starts at most CREDIT_SECONDS below the least-served of those waiting,
         # not far below them (it would then hold every turn until it caught up)
-        floor = min((used for used, _, _ in self._waiting), default=0.0) - CREDIT_SECONDS
+        floor = min((used for rank, used, _, _ in self._waiting if rank), default=0.0) - CREDIT_SECONDS
         self._used[session] = max(self.used(session), floor)
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiting, (self.used(session), next(self._order), future))
+        rank = 0 if frame else 1
+        heapq.heappush(self._waiting, (rank, self.used(session), next(self._order), future))
         self._queue_grant()
         try:
             await future
@@ -77,5 +80,6 @@ class FairShare:
         try:
             yield
         finally:
-            self._used[session] = self.used(session) + time.perf_counter() - start
+            if not frame:
+                self._used[session] = self.used(session) + time.perf_counter() - start
             self._release()

@@ -55,10 +55,10 @@ def _publish(hub: Hub, session: Session) -> None:
 
 async def _tick(hub: Hub, session: Session) -> None:
     """One tick in fair turns (app/live/fairshare.py): `speed` iterations in chunks, then the frame; a tick
-    of one chunk or less is a single turn (one wait, so a slow session's frames are not held up)."""
+    of one chunk or less is a single frame turn (one wait, so a slow session's frames are not held up)."""
     chunk = hub.settings.compute_chunk_iterations
-    if session.speed <= chunk:
-        async with hub.fair.turn(session):
+    if session.speed <= chunk:  # a frame with a little training: as urgent as a frame
+        async with hub.fair.turn(session, frame=True):
             _train_chunk(session, session.speed, first=True)
             _publish(hub, session)
         return
@@ -68,7 +68,7 @@ async def _tick(hub: Hub, session: Session) -> None:
         async with hub.fair.turn(session):
             _train_chunk(session, n, first)
         left, first = left - n, False
-    async with hub.fair.turn(session):
+    async with hub.fair.turn(session, frame=True):
         _publish(hub, session)
 
 

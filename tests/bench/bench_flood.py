@@ -8,7 +8,9 @@ received frames/s and frame latency (server timestamp `t` to receipt, p99) are m
    inputs) sends `sync` at just under the rate limit and reads every reply;
 2. fast sessions: meanwhile 10 sessions play at speed max_speed (1000 iterations per frame), on the default
    network or on BENCH_FAST_CONFIG (a SessionConfig as JSON);
-3. in-process: the resident memory of max_sessions sessions whose loss curves are at max_history points
+3. in-process, without sockets: the observer's frames/s while 10 sessions on 6×16 networks play at
+   max_speed (how the play loops share the event loop, nothing else);
+4. in-process: the resident memory of max_sessions sessions whose loss curves are at max_history points
    (BENCH_HISTORY_SESSIONS=n measures n sessions and scales the growth to max_sessions).
 
 The machine's load average is printed: on a shared 2-core machine other processes change every figure.
@@ -181,6 +183,51 @@ async def _fast(server: LiveServer) -> dict[str, float]:
     return {"fast_fps": fps, "fast_p99_ms": p99}
 
 
+class _Tab:
+    """An open socket as a session sees it (an Outlet) that takes every frame at once."""
+
+    frame_pending = False
+
+    def __init__(self) -> None:
+        self.frames = 0
+
+    def send_text(self, text: str) -> None:
+        """Take a text message."""
+
+    def send_frame(self, frame: bytes) -> None:
+        """Take a frame."""
+        self.frames += 1
+
+    def close(self, code: int, reason: str = "") -> None:
+        """Take a close."""
+
+
+async def _scheduling() -> dict[str, float]:
+    """In-process (no sockets, no clients): the observer's frames/s while FAST_SESSIONS sessions on 6×16
+    networks play at max_speed: the play loops' scheduling alone."""
+    from app.live import player
+    from app.live.hub import Hub
+    from app.sessions.labs import build_lab
+
+    hub = Hub(Settings())
+    fast = [hub.store.add(build_lab({"hidden_layers": [16] * 6})) for _ in range(FAST_SESSIONS)]
+    observer = hub.store.add(build_lab({}))
+    tab = _Tab()
+    for session in fast:
+        session.connections.add(_Tab())
+        player.play(hub, session, hub.settings.max_speed, OBSERVER_FPS)
+    observer.connections.add(tab)
+    player.play(hub, observer, 1, OBSERVER_FPS)
+    await asyncio.sleep(WARMUP_SECONDS)
+    start, frames = time.monotonic(), tab.frames
+    await asyncio.sleep(SECONDS / 2)
+    fps = (tab.frames - frames) / (time.monotonic() - start)
+    for session in [*fast, observer]:
+        player.pause(hub, session)
+    await asyncio.sleep(0.5)
+    return {"scheduling_fps": fps}
+
+
 def _rss_mb() -> float:
     """Resident memory of this process (MB, Linux /proc)."""
     with open("/proc/self/statm") as statm:
@@ -234,6 +281,7 @@ def main() -> int:
     figures: dict[str, float] = {}
     figures.update(_measure(_flood))
     figures.update(_measure(_fast))
+    figures.update(asyncio.run(_scheduling()))
     figures.update(_history_memory())
     figures["load_average_1m"] = load[0]
     figures["load_average_end"] = os.getloadavg()[0]
@@ -245,6 +293,7 @@ def main() -> int:
         ("  observer frame latency p99 (ms)", figures["flood_p99_ms"], p99),
         (f"{FAST_SESSIONS} sessions at max speed: observer fps", figures["fast_fps"], fps),
         ("  observer frame latency p99 (ms)", figures["fast_p99_ms"], p99),
+        (f"in-process, {FAST_SESSIONS} at max speed on 6x16: observer fps", figures["scheduling_fps"], fps),
         ("max_sessions full loss curves: RSS growth (MB)", figures["history_mb"],
          f"<= {TARGETS['history_mb']:g}"),
     ]  # fmt: skip
