@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from starlette.testclient import WebSocketTestSession
 
 from app.config import Settings
-from app.schemas import MESSAGE_TYPES, ChangedMessage, ErrorMessage, HistoryReply
+from app.schemas import MESSAGE_TYPES, ChangedMessage, ErrorMessage, HistoryReply, SteppedMessage
 from app.schemas.state import DivergenceReport
 from tests.support.helpers import connect_headers, receive
 
@@ -89,6 +89,7 @@ REPLY_MODELS: dict[str, type[BaseModel]] = {
     "changed": ChangedMessage,
     "history": HistoryReply,
     "diverged": DivergenceReport,
+    "stepped": SteppedMessage,
 }
 
 
