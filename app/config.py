@@ -131,14 +131,18 @@ class Settings:
     max_fps: float = 60.0
     max_speed: int = 1000  # iterations per frame when playing
     max_step_count: int = 10000  # phases / iterations / epochs in one step request
+    max_step_seconds: float = 10.0  # compute time of one step request; it stops there and says how far it got
     max_records_per_reply: int = 2000  # phase records returned by one step request
     max_history: int = 20000  # loss-curve points kept per session (older ones thinned)
     max_sockets_per_session: int = 32
     shutdown_close_seconds: float = 3.0
     engine: EngineLimits = field(default_factory=EngineLimits)
     defaults: EngineDefaults = field(default_factory=EngineDefaults)
-    # Text messages waiting to be sent on one socket; beyond this the client is not reading and is closed.
-    max_pending_messages: int = 256
+    # Bytes waiting to be sent on one socket: above half of it the server stops reading the client's messages
+    # until they drain; beyond all of it the client is not reading and is closed (1008).
+    max_pending_bytes: int = 8 * 1024 * 1024
+    # A `sync` reply (the full state) is built at most this often per socket; syncs in between coalesce.
+    min_state_interval_seconds: float = 0.5
     # Training iterations run between yields to the event loop (playing and long step requests).
     compute_chunk_iterations: int = 32
     # uvicorn's log level (critical, error, warning, info, debug, trace).

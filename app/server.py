@@ -37,7 +37,10 @@ class AbortableWebSocketProtocol(WebSocketsSansIOProtocol):
         super().handle_connect(event)
         scope = getattr(self, "scope", None)
         if scope is not None:
-            scope["extensions"][ABORT_EXTENSION] = {"abort": self.transport.abort}
+            scope["extensions"][ABORT_EXTENSION] = {
+                "abort": self.transport.abort,
+                "closing": self.transport.is_closing,
+            }
             scope["extensions"][SEND_NOW_EXTENSION] = {"send_bytes": self.send_bytes_now}
 
     def send_bytes_now(self, data: bytes) -> bool:

@@ -119,15 +119,16 @@ async def put_parameters(session: SessionDep, hub: HubDep, parameters: Parameter
         },
     },
 )
-async def step_session(session: SessionDep, hub: HubDep, request: StepRequest) -> Response:
+async def step_session(session: SessionDep, hub: HubDep, request: StepRequest, http: Request) -> Response:
     """Step by phase, iteration or epoch; the records in order (the newest max_records_per_reply of them)."""
     try:  # the count's upper bound is this server's max_step_count
         StepRequest.model_validate(request.model_dump(), context={"settings": hub.settings})
     except ValidationError as exc:
         errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
         raise RequestValidationError(errors) from None
-    records, omitted = await stepping.step(hub, session, request.unit, request.count)
-    reply = {"unit": request.unit, "count": request.count, "records": records, "omitted": omitted}
+    result = await stepping.step(hub, session, request.unit, request.count, http.is_disconnected)
+    reply = {"unit": request.unit, "count": request.count, **result.reply()}
+    reply.update(records=result.records, omitted=result.omitted)
     return WireJSON({**reply, "state": state_payload(session)})
 
 

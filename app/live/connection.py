@@ -1,12 +1,17 @@
 """One socket's outgoing side: an ordered outbox with a single newest-wins frame slot, and its sender task.
 
 Text messages (state, errors, changes) are never dropped; a frame replaces the unsent frame, so a socket holds
-at most one. Every send runs under a timeout; a client that stops reading fills its TCP buffers, the send
-blocks, the timeout fires and the connection is torn down at the transport (a blocked send never returns by
-itself, and a close frame could not get through either). Other sockets never wait for this one.
+at most one. A `sync` reply is queued as a request for the state, built when the sender reaches it (so it is
+the newest state) and at most once per min_state_interval_seconds: repeated syncs while one is waiting
+coalesce into it. What is queued is counted in bytes: the receive loop stops reading a client's messages while
+more than half of max_pending_bytes wait for it (so a flood of requests is held back in the client's own TCP
+buffers, not in server memory), and a socket whose queue passes max_pending_bytes is closed with 1008. Every
+send runs under a timeout; a client that stops reading fills its TCP buffers, the send blocks, the timeout
+fires and the connection is torn down at the transport (a blocked send never returns by itself, and a close
+frame could not get through either). Other sockets never wait for this one.
 
-A frame for a socket with nothing queued and nothing being sent is written at once when the server offers
-that (app/server.py) and the socket is taking data: no task switch, and no wait behind other sessions' ticks.
+A frame for a socket with nothing queued and nothing being sent is written at once when the server offers that
+(app/server.py) and the socket is taking data: no task switch, and no wait behind other sessions' ticks.
 Otherwise it goes into the slot, for the sender.
 """
 
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -41,14 +47,34 @@ class Frame:
         self.data = data
 
 
+class StateRequest:
+    """A `sync` reply waiting in the outbox: the state is built when it is sent."""
+
+    __slots__ = ("build",)
+
+    def __init__(self, build: Callable[[], str]) -> None:
+        self.build = build
+
+
+def text_bytes(text: str) -> int:
+    """The UTF-8 size of a text message (JSON from the server is nearly always ASCII: no copy then)."""
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
 class Connection:
     """The outgoing side of one socket; `run()` is its sender task."""
 
     def __init__(self, websocket: WebSocket, settings: Settings) -> None:
         self.websocket = websocket
         self.settings = settings
-        self._items: deque[str | Frame] = deque()
+        self._items: deque[str | Frame | StateRequest] = deque()
         self._wake = asyncio.Event()
+        self._room = asyncio.Event()  # set while the queue is below half of max_pending_bytes
+        self._room.set()
+        self.queued_bytes = 0  # text and frame bytes waiting in the outbox
+        self.state_pending = False  # a StateRequest is queued, not yet built
+        self.states_coalesced = 0
+        self._state_at = -math.inf  # loop time of the last state built for a StateRequest
         self._close: tuple[int, str] | None = None
         self.closed_code: int | None = None  # the code the server closed with, once it did
         self.aborted = False
@@ -71,14 +97,55 @@ class Connection:
         """A close was requested (the socket takes nothing more)."""
         return self._close is not None
 
+    @property
+    def gone(self) -> bool:
+        """Closing, torn down, or the peer's side is closed (work on its behalf can stop)."""
+        if self._close is not None or self.aborted:
+            return True
+        extensions: dict[str, Any] = self.websocket.scope.get("extensions") or {}
+        is_closing: Callable[[], bool] | None = (extensions.get(ABORT_EXTENSION) or {}).get("closing")
+        return bool(is_closing is not None and is_closing())
+
+    async def left(self) -> bool:
+        """`gone`, as the awaitable a step checks between its chunks."""
+        return self.gone
+
+    def _queued(self, size: int) -> None:
+        """Count `size` more bytes queued (negative: sent or dropped) and update the room for reading."""
+        self.queued_bytes += size
+        if self.queued_bytes > self.settings.max_pending_bytes // 2:
+            self._room.clear()
+        else:
+            self._room.set()
+
+    async def room(self) -> None:
+        """Wait until the queue is below half of max_pending_bytes (or the socket is closing)."""
+        await self._room.wait()
+
     def send_text(self, text: str) -> None:
-        """Queue a text message; a client that lets max_pending_messages pile up is closed."""
+        """Queue a text message; a client that lets more than max_pending_bytes pile up is closed."""
         if self._close is not None:
             return
         self._items.append(text)
-        if len(self._items) > self.settings.max_pending_messages:
-            self.close(CLOSE_POLICY, "client is not reading its messages")
+        self._queued(text_bytes(text))
+        if self.queued_bytes > self.settings.max_pending_bytes:
+            self.close(
+                CLOSE_POLICY,
+                f"client is not reading its messages (over {self.settings.max_pending_bytes} bytes queued)",
+            )
         self._wake.set()
+
+    def request_state(self, build: Callable[[], str]) -> bool:
+        """Queue a state built by `build()` when sent; False when one already waits (this one joins it)."""
+        if self._close is not None:
+            return False
+        if self.state_pending:
+            self.states_coalesced += 1
+            return False
+        self.state_pending = True
+        self._items.append(StateRequest(build))
+        self._wake.set()
+        return True
 
     def send_frame(self, frame: bytes) -> None:
         """Write a frame at once when nothing is queued or being sent and the socket takes it without waiting;
@@ -91,9 +158,11 @@ class Connection:
         for i, item in enumerate(self._items):
             if isinstance(item, Frame):
                 del self._items[i]
+                self._queued(-len(item.data))
                 self.frames_replaced += 1
                 break
         self._items.append(Frame(frame))
+        self._queued(len(frame))
         self.frame_pending = True
         self._wake.set()
 
@@ -102,7 +171,9 @@ class Connection:
         if self._close is None:
             self._close = (code, reason)
             self._items.clear()
-            self.frame_pending = False
+            self.frame_pending = self.state_pending = False
+            self.queued_bytes = 0
+            self._room.set()  # a receive loop waiting for room wakes up and sees the close
             self._wake.set()
 
     def abort(self) -> None:
@@ -125,14 +196,20 @@ class Connection:
                 await self._wake.wait()
                 self._wake.clear()
                 while self._close is None and self._items:
-                    item = self._items.popleft()
+                    item = self._items[0]
+                    if isinstance(item, StateRequest):
+                        await self._send_state(item)
+                        continue
+                    self._items.popleft()
                     self._sending = True
                     if isinstance(item, Frame):
                         self.frame_pending = False
                         await self._send({"type": "websocket.send", "bytes": item.data})
+                        self._queued(-len(item.data))
                         self.frames_sent += 1
                     else:
                         await self._send({"type": "websocket.send", "text": item})
+                        self._queued(-text_bytes(item))
                     self._sending = False
                 if self._close is not None:
                     code, reason = self._close
@@ -144,6 +221,25 @@ class Connection:
         except (OSError, RuntimeError, WebSocketDisconnect):
             # the peer is gone (uvicorn's ClientDisconnected is an OSError) or the socket is already closed
             return
+
+    async def _send_state(self, request: StateRequest) -> None:
+        """Build and send a requested state, no sooner than min_state_interval_seconds after the last one
+        (syncs arriving meanwhile join this one)."""
+        loop = asyncio.get_running_loop()
+        wait = self._state_at + self.settings.min_state_interval_seconds - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        if self._close is not None or not self._items or self._items[0] is not request:
+            return
+        self._items.popleft()
+        self.state_pending = False
+        self._state_at = loop.time()
+        text = request.build()
+        self._sending = True
+        self._queued(text_bytes(text))
+        await self._send({"type": "websocket.send", "text": text})
+        self._queued(-text_bytes(text))
+        self._sending = False
 
     async def finish(self, task: asyncio.Task[None], grace: float) -> None:
         """Wait up to `grace` seconds for the sender to send its close, then abort and cancel it."""

@@ -1,8 +1,11 @@
 """The socket endpoint /ws/sessions/{id}: origin check, a receive loop, one sender task per socket.
 
-Close codes: 4003 origin not allowed, 4004 unknown (or deleted) session, 4029 too many sockets on the
-session, 1009 a message over max_message_bytes, 1008 a client that lets its messages pile up, 1001 server
-shutdown. A request without an Origin header (a script, not a browser: browsers always send one) is allowed.
+Close codes: 4003 origin not allowed, 4004 unknown (or deleted) session, 4029 too many sockets on the session,
+1009 a message over max_message_bytes, 1008 a client that lets more than max_pending_bytes pile up, 1001
+server shutdown. Messages are run one at a time with a yield to the event loop in between; while more than
+half of max_pending_bytes wait to be sent the next message is not read, and once the socket is closing or its
+peer has gone, nothing more it sent is run. A request without an Origin header (a script, not a browser:
+browsers always send one) is allowed.
 """
 
 from __future__ import annotations
@@ -51,6 +54,9 @@ async def _receive(websocket: WebSocket, connection: Connection, hub: Hub, sessi
     bucket = TokenBucket(settings.rate_limit_messages, settings.rate_limit_window_seconds)
     limit = settings.max_message_bytes
     while True:
+        await connection.room()  # a client that does not read its replies is not read either
+        if connection.gone:
+            return  # what it sent before leaving is not worth running
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
             return
@@ -79,8 +85,9 @@ async def _receive(websocket: WebSocket, connection: Connection, hub: Hub, sessi
                 )
             )
             continue
-        for reply in await protocol.handle(hub, session, text):
+        for reply in await protocol.handle(hub, session, text, connection):
             connection.send_text(dumps(reply))
+        await asyncio.sleep(0)  # one message at a time: the other sockets and sessions run in between
 
 
 @router.websocket("/ws/sessions/{session_id}")

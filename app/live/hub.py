@@ -6,13 +6,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from pathlib import Path
+from typing import Any
 
 from app.config import Settings
 from app.live.connection import CLOSE_GOING_AWAY, Connection
+from app.live.fairshare import FairShare
 from app.sessions import persist
 from app.sessions.publisher import Publisher
 from app.sessions.session import Session, SessionStore
+from app.wire.codec import dumps
+from app.wire.frames import state_payload
 
 CLOSE_SESSION_GONE = 4004
 log = logging.getLogger("backprop.hub")
@@ -27,13 +32,39 @@ class Hub(Publisher):
         self.store = SessionStore(settings)
         self._eviction: asyncio.Task[None] | None = None
         self.connections: set[Connection] = set()  # every open socket, for shutdown
+        # the newest `sync` reply of each session, with what it was built at (see state_text)
+        self._states: weakref.WeakKeyDictionary[Session, tuple[tuple[Any, ...], str]] = (
+            weakref.WeakKeyDictionary()
+        )
         self.closing = False
+        self.fair = FairShare()  # turns of compute between play loops
+
+    def state_text(self, session: Session) -> str:
+        """The session's state message as sent, built again only when the session has changed since: every
+        change publishes a frame (a new `seq`), or is in its play settings, its divergence or its sockets;
+        so the syncs of several sockets on an unchanged session share one build."""
+        key = (
+            session.lab,
+            session.seq,
+            len(session.connections),
+            session.playing,
+            session.speed,
+            session.fps,
+            id(session.diverged),
+        )
+        cached = self._states.get(session)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        text = dumps({"type": "state", **state_payload(session)})
+        self._states[session] = (key, text)
+        return text
 
     # lifecycle
 
     def drop(self, session: Session, code: int = CLOSE_SESSION_GONE, reason: str = "session deleted") -> None:
-        """Remove a session: stop playing, close its sockets with `code`."""
+        """Remove a session: stop playing and any step running on it, close its sockets with `code`."""
         session.playing = False
+        session.deleted = True
         if session.play_task is not None:
             session.play_task.cancel()
         for connection in list(session.connections):
@@ -51,9 +82,17 @@ class Hub(Publisher):
     async def start(self) -> None:
         """Read back the sessions kept by the last shutdown, start the idle eviction task."""
         if self.settings.state_file:
-            restored = persist.load(self.store, Path(self.settings.state_file))
+            path = Path(self.settings.state_file)
+            problem = persist.check(path)
+            if problem is not None:
+                log.error(
+                    "state_file %s cannot be used: %s; sessions will not be kept across a restart",
+                    path,
+                    problem,
+                )
+            restored = persist.load(self.store, path)
             if restored:
-                log.info("%d session(s) restored from %s", restored, self.settings.state_file)
+                log.info("%d session(s) restored from %s", restored, path)
         self._eviction = asyncio.create_task(self._evict_forever())
 
     async def close_all(self, grace: float) -> None:
@@ -80,6 +119,20 @@ class Hub(Publisher):
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        for session in self.store:
+            self._close_curve(session)
         if self.settings.state_file:
-            saved = persist.save(self.store, Path(self.settings.state_file))
-            log.info("%d session(s) kept in %s for the next start", saved, self.settings.state_file)
+            path = Path(self.settings.state_file)
+            try:
+                saved = persist.save(self.store, path)
+            except OSError as exc:
+                log.error("%d session(s) lost: %s could not be written (%s)", len(self.store), path, exc)
+            else:
+                log.info("%d session(s) kept in %s for the next start", saved, path)
+
+    def _close_curve(self, session: Session) -> None:
+        """Give the loss curve a point at the session's last step (a tick stopped by the shutdown, or one
+        that trained while every socket still held a frame, recorded none)."""
+        step = int(session.lab.cursor["step"])
+        if session.history.last_step() != step:
+            self.record_point(session)

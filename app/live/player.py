@@ -3,7 +3,8 @@
 Training speed is set by `speed` alone (iterations per frame), never by how fast clients read: a frame
 is built once per tick (metrics, maps, encoding) and dropped into every socket's newest-wins slot. Training
 runs in chunks of compute_chunk_iterations with a yield to the event loop between them, so a
-fast-forwarding session cannot starve the others or the sockets.
+fast-forwarding session cannot starve the others or the sockets; each chunk and each frame is a turn of the
+hub's FairShare, which serves the session that has used the least compute first.
 """
 
 from __future__ import annotations
@@ -33,20 +34,42 @@ def pause(hub: Hub, session: Session) -> None:
         hub.publish_frame(session)
 
 
-async def _train(hub: Hub, session: Session) -> None:
-    """One tick's training: finish a half-stepped iteration, then `speed` iterations in chunks."""
+def _train_chunk(session: Session, iterations: int, first: bool) -> None:
+    """Train `iterations` iterations; the first chunk of a tick finishes a half-stepped iteration first."""
     lab = session.lab
-    if not at_iteration_start(lab):
-        session.note_records(lab.step_iteration())
-    session.iteration_records = []
-    left = session.speed
+    if first:
+        if not at_iteration_start(lab):
+            session.note_records(lab.step_iteration())
+        session.iteration_records = []
+    lab.train(iterations=iterations)
+
+
+def _publish(hub: Hub, session: Session) -> None:
+    """Record the loss-curve point and publish a frame, unless every socket still holds an unsent frame: a
+    new one would only replace it, so the tick trains without measuring or drawing (frames follow what
+    clients can take, training does not)."""
+    if not all(c.frame_pending for c in session.connections):
+        metrics = hub.record_point(session)
+        hub.publish_frame(session, None, metrics)
+
+
+async def _tick(hub: Hub, session: Session) -> None:
+    """One tick in fair turns (app/live/fairshare.py): `speed` iterations in chunks, then the frame; a tick
+    of one chunk or less is a single frame turn (one wait, so a slow session's frames are not held up)."""
     chunk = hub.settings.compute_chunk_iterations
+    if session.speed <= chunk:  # a frame with a little training: as urgent as a frame
+        async with hub.fair.turn(session, frame=True):
+            _train_chunk(session, session.speed, first=True)
+            _publish(hub, session)
+        return
+    left, first = session.speed, True
     while left > 0:
         n = min(left, chunk)
-        lab.train(iterations=n)
-        left -= n
-        if left > 0:
-            await asyncio.sleep(0)
+        async with hub.fair.turn(session):
+            _train_chunk(session, n, first)
+        left, first = left - n, False
+    async with hub.fair.turn(session, frame=True):
+        _publish(hub, session)
 
 
 async def _loop(hub: Hub, session: Session) -> None:
@@ -59,15 +82,10 @@ async def _loop(hub: Hub, session: Session) -> None:
                 if not session.playing:
                     break
                 try:
-                    await _train(hub, session)
+                    await _tick(hub, session)
                 except DivergenceError as error:
                     await diverge(hub, session, error)
                     break
-                # every socket still holds an unsent frame: a new one would only replace it, so this tick
-                # trains without measuring or drawing (frames follow what clients can take, training does not)
-                if not all(c.frame_pending for c in session.connections):
-                    metrics = hub.record_point(session)
-                    hub.publish_frame(session, None, metrics)
             period = 1.0 / min(session.fps, hub.settings.max_fps)
             deadline += period
             now = loop.time()

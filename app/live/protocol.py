@@ -11,7 +11,8 @@ offer), binary_frame and rate_limited (from app/live/endpoint.py).
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -26,6 +27,16 @@ from app.sessions.session import Session
 from app.wire.frames import state_payload
 
 _MAX_LISTED_ERRORS = 5
+
+
+class Sender(Protocol):
+    """The socket a message came from (app/live/connection.py), as the protocol uses it."""
+
+    def request_state(self, build: Callable[[], str]) -> bool:
+        """Queue a state reply built when sent (coalesced with one already waiting)."""
+
+    async def left(self) -> bool:
+        """True once the socket is closing or its peer has gone."""
 
 
 class BadJSON(ValueError):
@@ -79,8 +90,9 @@ def validation_error(exc: ValidationError) -> dict[str, Any]:
     return error("invalid", described[0][0] or None, message)
 
 
-async def handle(hub: Hub, session: Session, text: str) -> list[dict[str, Any]]:
-    """Run one text message on the session; the replies for the sender alone."""
+async def handle(hub: Hub, session: Session, text: str, sender: Sender | None = None) -> list[dict[str, Any]]:
+    """Run one text message on the session from `sender` (its state reply is queued there, coalesced);
+    the replies for the sender alone."""
     try:
         data = parse(text)
     except BadJSON as exc:
@@ -93,7 +105,7 @@ async def handle(hub: Hub, session: Session, text: str) -> list[dict[str, Any]]:
         return [validation_error(exc)]
     session.touch()
     try:
-        return await dispatch(hub, session, message)
+        return await dispatch(hub, session, message, sender)
     except OperationError as exc:
         return [error("rejected", exc.field, exc.message)]
     except Diverged:
@@ -102,10 +114,16 @@ async def handle(hub: Hub, session: Session, text: str) -> list[dict[str, Any]]:
         return [error("nothing_to_recover", None, str(exc))]
 
 
-async def dispatch(hub: Hub, session: Session, message: m.ClientMessage) -> list[dict[str, Any]]:
+async def dispatch(
+    hub: Hub, session: Session, message: m.ClientMessage, sender: Sender | None = None
+) -> list[dict[str, Any]]:
     """Apply a validated message."""
     if isinstance(message, m.StepMessage):
-        await stepping.step(hub, session, message.unit, message.count)
+        result = await stepping.step(
+            hub, session, message.unit, message.count, sender.left if sender else None
+        )
+        if result.stopped is not None:
+            return [{"type": "stepped", "unit": message.unit, **result.reply()}]
     elif isinstance(message, m.PlayMessage):
         player.play(hub, session, message.speed, message.fps)
     elif isinstance(message, m.PauseMessage):
@@ -137,6 +155,8 @@ async def dispatch(hub: Hub, session: Session, message: m.ClientMessage) -> list
         await operations.change_points(hub, session, None, message.index)
     elif isinstance(message, m.HistoryMessage):
         return [{"type": "history", "since": message.since, "points": session.history_since(message.since)}]
+    elif sender is not None:
+        sender.request_state(lambda: hub.state_text(session))
     else:
         return [{"type": "state", **state_payload(session)}]
     return []

@@ -24,6 +24,7 @@ from app.schemas.state import (
     SaturationMessage,
     SaturationReport,
     SessionState,
+    SteppedMessage,
     StepReply,
 )
 
@@ -51,4 +52,5 @@ __all__ = [
     "SessionState",
     "StepReply",
     "StepRequest",
+    "SteppedMessage",
 ]

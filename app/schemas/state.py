@@ -125,14 +125,32 @@ class SessionState(Outgoing):
     clients: int
 
 
+StepStop = Literal["time_limit", "cancelled"]
+
+
 class StepReply(Outgoing):
-    """A step's records, oldest first (the earliest `omitted` ones left out), and the new state."""
+    """A step's records, oldest first (the earliest `omitted` ones left out), how many of the `requested`
+    units were `done` (`stopped` says why it stopped short: max_step_seconds, or the session was deleted or
+    the client left; null when it did them all), and the new state."""
 
     unit: StepUnit
     count: int
+    requested: int
+    done: int
+    stopped: StepStop | None
     records: list[dict[str, Any]]
     omitted: int
     state: SessionState
+
+
+class SteppedMessage(Outgoing):
+    """A socket step that stopped short: how many of the `requested` units were `done`, and why."""
+
+    type: Literal["stepped"]
+    unit: StepUnit
+    requested: int
+    done: int
+    stopped: StepStop
 
 
 class LayerCheck(Outgoing):

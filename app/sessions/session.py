@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from app.config import Settings
 from app.engine.lab import Lab
+from app.sessions.history import History
 from app.sessions.keyframes import Recovery
 from app.wire.snapshot import Snapshot
 
@@ -63,10 +64,7 @@ class Session:
     lab: Lab
     max_history: int
     fps: float
-    history: list[dict[str, Any]] = field(default_factory=list)  # every `stride`-th point (see add_point)
-    stride: int = 1
-    offered: int = 0
-    tail: dict[str, Any] | None = None  # the newest point when `stride` skipped it
+    history: History = field(init=False)  # the loss curve, columnar (app/sessions/history.py)
     unsent_points: list[dict[str, Any]] = field(default_factory=list)  # history points since the last frame
     changes: list[dict[str, Any]] = field(default_factory=list)
     iteration_records: list[dict[str, Any]] = field(default_factory=list)  # the current iteration's, so far
@@ -80,6 +78,11 @@ class Session:
     play_task: asyncio.Task[None] | None = None
     snapshot: Snapshot = field(default_factory=Snapshot)  # frame parts at the current parameters
     recovery: Recovery = field(default_factory=Recovery)  # recent keyframes and dead ends
+    busy: int = 0  # requests running on the session now (a session at work is not idle)
+    deleted: bool = False  # taken out of the store: work still running on it stops at its next chunk
+
+    def __post_init__(self) -> None:
+        self.history = History(self.max_history)
 
     @property
     def saturated(self) -> dict[str, Any] | None:
@@ -91,41 +94,29 @@ class Session:
         self.last_used = time.monotonic()
 
     def add_point(self, point: dict[str, Any]) -> None:
-        """Record a loss-curve point. Past max_history every other stored point is dropped and from then on
-        only every `stride`-th point is stored: the curve stays evenly sampled at half the density."""
-        self.unsent_points.append(point)
-        if len(self.unsent_points) > self.max_history:
-            del self.unsent_points[: len(self.unsent_points) - self.max_history]
-        if self.offered % self.stride == 0:
-            self.history.append(point)
-            self.tail = None
-            if len(self.history) > self.max_history:
-                self.history = self.history[::2]
-                self.stride *= 2
-                if self.history[-1] is not point:
-                    self.tail = point
-        else:
-            self.tail = point
-        self.offered += 1
+        """Record a loss-curve point (thinned evenly past max_history, app/sessions/history.py); it goes out
+        with the next frame when a socket is open (a socket that opens gets the whole curve in its state)."""
+        if self.connections:
+            self.unsent_points.append(point)
+            if len(self.unsent_points) > self.max_history:
+                del self.unsent_points[: len(self.unsent_points) - self.max_history]
+        self.history.append(point)
 
     def curve(self) -> list[dict[str, Any]]:
         """The stored loss curve plus the newest point."""
-        return [*self.history, self.tail] if self.tail is not None else list(self.history)
+        return self.history.curve()
 
     def clear_history(self) -> None:
         """Forget the loss curve and its marks (after a reset or a rebuild)."""
         self.history.clear()
         self.unsent_points.clear()
         self.changes.clear()
-        self.stride, self.offered, self.tail = 1, 0, None
 
     def forget_from(self, step: int) -> None:
         """Forget the loss-curve points and changes at or after `step` (that part of the run was undone)."""
-        self.history = [p for p in self.history if p["step"] < step]
+        self.history.forget_from(step)
         self.unsent_points = [p for p in self.unsent_points if p["step"] < step]
         self.changes = [c for c in self.changes if c["step"] < step]
-        if self.tail is not None and self.tail["step"] >= step:
-            self.tail = None
 
     def add_change(self, step: int, changes: dict[str, list[Any]]) -> None:
         """Log a live hyperparameter change at `step` (the oldest go first past max_history)."""
@@ -135,7 +126,7 @@ class Session:
 
     def history_since(self, step: int) -> list[dict[str, Any]]:
         """Loss-curve points at or after `step`."""
-        return [p for p in self.curve() if p["step"] >= step]
+        return self.history.since(step)
 
     def take_unsent_points(self) -> list[dict[str, Any]]:
         """The points produced since the previous frame (and forget them)."""
@@ -210,6 +201,10 @@ class SessionStore:
             raise UnknownSession(session_id) from None
 
     def idle(self) -> list[Session]:
-        """Sessions with no socket open and no use for longer than session_idle_seconds."""
+        """Sessions with no socket open, no request at work, unused for longer than session_idle_seconds."""
         cutoff = time.monotonic() - self.settings.session_idle_seconds
-        return [s for s in self._sessions.values() if not s.connections and s.last_used < cutoff]
+        return [
+            s
+            for s in self._sessions.values()
+            if not s.connections and not s.busy and not s.lock.locked() and s.last_used < cutoff
+        ]

@@ -151,9 +151,18 @@ export function connect(store, wsBase, sessionId) {
       case "history":
         onHistory(msg.points ?? []);
         break;
+      case "stepped":
+        store.set({ error: { field: null, code: "stepped", message: stoppedShort(msg), at: Date.now() } });
+        break;
       default:
         break;
     }
+  }
+
+  /** What a step that stopped short says: how far it got and why. */
+  function stoppedShort(msg) {
+    const why = msg.stopped === "time_limit" ? "it reached the server's time limit for one step" : "it was cancelled";
+    return `The step stopped after ${msg.done} of ${msg.requested} ${msg.unit}s: ${why}.`;
   }
 
   /** A live change: mark it for the loss curve and apply it to the known configuration. */

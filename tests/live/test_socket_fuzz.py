@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from starlette.testclient import WebSocketTestSession
 
 from app.config import Settings
-from app.schemas import MESSAGE_TYPES, ChangedMessage, ErrorMessage, HistoryReply
+from app.schemas import MESSAGE_TYPES, ChangedMessage, ErrorMessage, HistoryReply, SteppedMessage
 from app.schemas.state import DivergenceReport, SaturationMessage
 from tests.support.helpers import connect_headers, receive
 
@@ -91,6 +91,7 @@ REPLY_MODELS: dict[str, type[BaseModel]] = {
     "history": HistoryReply,
     "diverged": DivergenceReport,
     "saturation": SaturationMessage,
+    "stepped": SteppedMessage,
 }
 
 

@@ -41,17 +41,41 @@ def test_ids_are_128_bit_urlsafe_and_the_cap_holds() -> None:
         store.get("nope")
 
 
+class Tab:
+    """An open socket as the session sees it (an Outlet) that takes everything."""
+
+    frame_pending = False
+
+    def send_text(self, text: str) -> None:
+        """Take a text message."""
+
+    def send_frame(self, frame: bytes) -> None:
+        """Take a frame."""
+
+    def close(self, code: int, reason: str = "") -> None:
+        """Take a close."""
+
+
 @given(st.integers(1, 400), st.integers(4, 50))
 def test_history_is_thinned_evenly_and_keeps_the_newest(n: int, cap: int) -> None:
     session = Session("s", LAB, cap, 60.0)
+    session.connections.add(Tab())
     for step in range(n):
         session.add_point(point(step))
-    stored = [p["step"] for p in session.history]
+    stored = session.history.steps.tolist()
     assert len(stored) <= cap and stored[0] == 0
     assert len({b - a for a, b in itertools.pairwise(stored)}) <= 1  # evenly spaced
     curve = [p["step"] for p in session.curve()]
     assert curve[-1] == n - 1 and curve == sorted(set(curve))  # the newest point is always there
     assert [p["step"] for p in session.take_unsent_points()] == list(range(max(0, n - cap), n))
+
+
+def test_points_wait_for_a_frame_only_while_a_socket_is_open() -> None:
+    session = Session("s", LAB, 50, 60.0)
+    for step in range(30):
+        session.add_point(point(step))
+    assert session.take_unsent_points() == []  # a socket that opens gets the whole curve in its state
+    assert [p["step"] for p in session.curve()] == list(range(30))
 
 
 def test_idle_sessions_are_evicted_but_not_while_a_socket_is_open(settings: Settings) -> None:
@@ -67,3 +91,17 @@ def test_idle_sessions_are_evicted_but_not_while_a_socket_is_open(settings: Sett
                 time.sleep(0.05)
             assert client.get(f"/api/sessions/{idle}").status_code == 404
             assert client.get(f"/api/sessions/{watched}").status_code == 200
+
+
+def test_a_session_is_not_evicted_while_its_own_step_runs(settings: Settings) -> None:
+    quick = replace(settings, session_idle_seconds=0.2, eviction_interval_seconds=0.05)
+    app = create_app(quick)
+    big = {"hidden_layers": [16] * 6, "points": 2000, "batch_size": 1}
+    with TestClient(app) as client:
+        sid = client.post("/api/sessions", json=big).json()["id"]
+        started = time.monotonic()
+        stepped = client.post(f"/api/sessions/{sid}/step", json={"unit": "epoch", "count": 8})
+        took = time.monotonic() - started
+        assert stepped.status_code == 200, stepped.text
+        assert took > 2 * quick.session_idle_seconds  # the step outlasted the idle time (not a speed check)
+        assert client.get(f"/api/sessions/{sid}").status_code == 200
