@@ -25,7 +25,7 @@ from app.schemas import (
 )
 from app.schemas.state import DivergedAnswer, MessageAnswer, NothingToRecoverAnswer, ValidationAnswer
 from app.sessions import operations, recovery, stepping
-from app.sessions.labs import OperationError, build_lab
+from app.sessions.labs import build_lab
 from app.sessions.session import Session
 from app.wire.frames import state_payload
 
@@ -167,12 +167,7 @@ async def recover_session(
 )
 async def select_example(session: SessionDep, hub: HubDep, request: SelectRequest) -> Response:
     """Trace one training example: its own values appear in every phase record."""
-    try:
-        await operations.select(hub, session, request.example)
-    except OperationError as error:  # the engine names it `selected`; this body calls it `example`
-        if error.field != "selected":
-            raise
-        raise OperationError("example", error.message.replace("selected", "example", 1)) from None
+    await operations.select(hub, session, request.example)
     return _state(session)
 
 

@@ -274,8 +274,9 @@ class Lab:
         self._config = replace(self._config, seed=new_seed)
 
     def select(self, index: int) -> None:
-        """Trace training example `index` in every phase record."""
-        check_int("selected", index, 0, self._data.n_train - 1)
+        """Trace training example `index` in every phase record (refused as `example`, the field REST and the
+        socket send it in)."""
+        check_int("example", index, 0, self._data.n_train - 1)
         self._stepper.select(index)
         self._config = replace(self._config, selected=index)
 
