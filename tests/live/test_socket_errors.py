@@ -44,7 +44,12 @@ from tests.support.helpers import (
         ('{"type": "set", "changes": {"learning_rate": -1}}', "invalid", "changes.learning_rate", "between"),
         ('{"type": "set", "changes": {}}', "invalid", "changes", "at least one"),
         ('{"type": "pause", "extra": 1}', "invalid", "extra", "not a known field"),
-        ('{"type": "select", "example": 300}', "rejected", "example", "example must be an integer between 0 and 249"),
+        (
+            '{"type": "select", "example": 300}',
+            "rejected",
+            "example",
+            "example must be an integer between 0 and 249",
+        ),
         ('{"type": "set_weight", "layer": 1, "row": 9, "col": 0, "value": 1}', "rejected", None, ""),
         ('{"type": "rebuild", "config": {"loss": "cross_entropy"}}', "rejected", None, "cross_entropy"),
     ],
