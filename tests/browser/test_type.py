@@ -33,7 +33,8 @@ TEXT_SIZES = """() => {
 # sub- or superscripts (W²₁ₖ, ℝ²ˣ⁴) are names, not numbers, and are left out.
 SMALLEST_NUMBER = """() => {
   let best = null;
-  for (const root of document.querySelectorAll('#network-view .nv-svg, #math-view, #boundary-view .bv-rows-table')) {
+  const roots = '#network-view .nv-svg, #math-view, #boundary-view .bv-rows-table';
+  for (const root of document.querySelectorAll(roots)) {
     const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walk.nextNode(); n; n = walk.nextNode()) {
       if (!/[0-9]/.test(n.textContent)) continue;
