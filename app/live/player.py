@@ -83,6 +83,7 @@ async def _loop(hub: Hub, session: Session) -> None:
                     break
                 try:
                     await _tick(hub, session)
+                    await hub.settle(session)
                 except DivergenceError as error:
                     await diverge(hub, session, error)
                     break

@@ -32,6 +32,23 @@ from app.engine.labconfig import hidden_activations
 from app.sessions.ring import Keyframe, KeyframeRing, json_size
 
 
+@dataclass(frozen=True)
+class PendingSaturation:
+    """A saturation just found, whose way back is still to be tried (off the event loop: Publisher.settle)."""
+
+    segment: int
+    rate: float
+    frame: Keyframe
+    since: int
+    units: int
+    counted: int
+    targets: list[Keyframe]
+
+    def report(self) -> dict[str, Any]:
+        """The saturated message's report, the way back tried (trains copies: seconds of work at worst)."""
+        return saturation_report(self.rate, self.frame, self.since, self.units, self.counted, self.targets)
+
+
 @dataclass
 class Recovery:
     """A session's keyframes and dead-end state (see the module's docstring)."""
@@ -41,6 +58,8 @@ class Recovery:
     saturated: dict[str, Any] | None = None  # the saturation report while the run is saturated
     last_check: int | None = None
     streak: list[tuple[int, float | None]] = field(default_factory=list)  # consecutive saturated checks
+    pending: PendingSaturation | None = None  # found, its way back not tried yet
+    segment: int = 0  # counts the run segments, so a late way back is not given to a new one
     _lab: Lab | None = None
     _data_part: dict[str, Any] | None = None  # the segment's data set, serialized once
     _data_of: Any = None  # the Dataset it was serialized from
@@ -49,9 +68,22 @@ class Recovery:
     def new_segment(self) -> None:
         """Forget the run so far: keyframes, best loss, saturation."""
         self.ring.clear()
-        self.best, self.saturated, self.last_check = None, None, None
+        self.best, self.saturated, self.last_check, self.pending = None, None, None, None
         self.streak = []
         self._data_part = None
+        self.segment += 1
+
+    def take_pending(self) -> PendingSaturation | None:
+        """The saturation found but not reported yet (and forget it)."""
+        pending, self.pending = self.pending, None
+        return pending
+
+    def settle(self, pending: PendingSaturation, report: dict[str, Any]) -> dict[str, Any] | None:
+        """Keep the report of `pending` unless its run segment has ended meanwhile; the message to send."""
+        if pending.segment != self.segment or self.saturated is not None:
+            return None
+        self.saturated = report
+        return {"type": "saturation", "saturated": report}
 
     def adopt(self, lab: Lab, step: int) -> None:
         """Continue the segment with `lab`, restored from the keyframe of `step`; later ones are dropped."""
@@ -121,13 +153,15 @@ class Recovery:
         first = self.streak[0][0]
         if (
             self.saturated is not None
+            or self.pending is not None
             or frame.step - first < LIMITS.saturation_min_iterations
             or not health.flat([loss for _, loss in self.streak])
         ):
             return None
+        rate = float(lab.config.learning_rate)
         targets = self._before_saturation(first)
-        self.saturated = saturation_report(lab, frame, first, units, counted, targets)
-        return {"type": "saturation", "saturated": self.saturated}
+        self.pending = PendingSaturation(self.segment, rate, frame, first, units, counted, targets)
+        return None
 
     def _before_saturation(self, since: int) -> list[Keyframe]:
         """The keyframes before `since` that were looked at and found unsaturated, newest first."""
@@ -195,10 +229,9 @@ def _first_rate(frame: Keyframe, rate: float, keep_rate: bool) -> float | None:
 
 
 def saturation_report(
-    lab: Lab, frame: Keyframe, since: int, units: int, counted: int, targets: list[Keyframe]
+    rate: float, frame: Keyframe, since: int, units: int, counted: int, targets: list[Keyframe]
 ) -> dict[str, Any]:
-    """The saturated message's report: since when, how many units, and the way back."""
-    rate = float(lab.config.learning_rate)
+    """The saturated message's report: since when, how many units, and the way back (at rate `rate`)."""
     recover = way_back(targets, rate, keep_rate=True)
     where = "reset, or re-randomise"
     if recover is not None:

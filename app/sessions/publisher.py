@@ -6,6 +6,7 @@ without knowing anything of the live transport above them.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from app.config import Settings
@@ -28,6 +29,17 @@ class Publisher:
         if news is not None:
             self.publish_text(session, news)
         return metrics
+
+    async def settle(self, session: Session) -> None:
+        """Report a saturation the last point found: its way back is tried in a worker thread (training
+        copies of the run), so other sessions' frames go on meanwhile; then every socket is told."""
+        pending = session.recovery.take_pending()
+        if pending is None:
+            return
+        report = await asyncio.to_thread(pending.report)
+        message = session.recovery.settle(pending, report)
+        if message is not None:
+            self.publish_text(session, message)
 
     def publish_frame(
         self,

@@ -167,6 +167,7 @@ async def step(
             session.diverged = None
             metrics = hub.record_point(session) if int(lab.cursor["step"]) != before else None
             hub.publish_frame(session, session.iteration_records, metrics)
+            await hub.settle(session)
             records = to_wire(list(stepper.keep), "records")
             return StepResult(records, stepper.omitted, count, done, stepper.stopped)
     finally:

@@ -3,6 +3,7 @@ best, one run segment at a time."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import numpy as np
@@ -10,7 +11,9 @@ import numpy as np
 from app.config import Settings
 from app.engine.lab import Lab, LabConfig
 from app.sessions.keyframes import Recovery
+from app.sessions.publisher import Publisher
 from app.sessions.ring import Keyframe, KeyframeRing
+from app.sessions.session import Session, SessionStore
 
 SETTINGS = Settings()
 
@@ -94,3 +97,38 @@ def test_a_default_session_ring_stays_within_its_byte_bound() -> None:
         recovery.note(lab, lab.metrics(), SETTINGS)
     assert recovery.ring.nbytes <= SETTINGS.recovery_max_bytes and len(recovery.ring) >= 8
     assert len(recovery.ring) <= SETTINGS.recovery_max_keyframes and recovery.ring.newest.step == 80  # type: ignore[union-attr]
+
+
+def saturating_session() -> tuple[Publisher, Session]:
+    """The default network at η = 10, trained until its saturation is found (its way back not yet tried)."""
+    settings = Settings()
+    publisher, store = Publisher(settings), SessionStore(settings)
+    session = store.add(Lab(LabConfig(learning_rate=10.0)))
+    publisher.record_point(session)
+    for _ in range(200):
+        session.lab.train(10)
+        publisher.record_point(session)
+        if session.recovery.pending is not None:
+            return publisher, session
+    raise AssertionError("the default network at η = 10 never saturated")
+
+
+def test_a_saturation_is_reported_once_its_way_back_is_tried_off_the_event_loop() -> None:
+    publisher, session = saturating_session()
+    # recording the point that found it tried no rate: the event loop is not held up by training copies
+    assert session.saturated is None
+    asyncio.run(publisher.settle(session))
+    report = session.recovery.saturated  # (the property session.saturated reads it)
+    assert report is not None and report["recover"] is not None
+    assert report["recover"]["step"] < report["since"]
+    assert session.recovery.pending is None
+    asyncio.run(publisher.settle(session))  # nothing more to settle
+    assert session.saturated is report
+
+
+def test_a_way_back_tried_while_the_run_was_reset_is_dropped() -> None:
+    _, session = saturating_session()
+    pending = session.recovery.take_pending()
+    assert pending is not None
+    session.recovery.new_segment()  # a reset (or an edit) while the worker thread tried the rates
+    assert session.recovery.settle(pending, pending.report()) is None and session.saturated is None
