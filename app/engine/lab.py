@@ -20,9 +20,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.config import DEFAULTS, LIMITS
-from app.engine import checkpoint
+from app.engine import checkpoint, measure
 from app.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from app.engine.data import CustomData, Dataset, build_dataset, predicted_class
+from app.engine.data import CustomData, Dataset, build_dataset
 from app.engine.errors import DivergenceError, EngineError
 from app.engine.evaluate import Grids, evaluate_grids
 from app.engine.gradcheck import gradient_check
@@ -33,7 +33,6 @@ from app.engine.labconfig import (
     check_config,
     check_int,
     check_live,
-    finite,
     hidden_activations,
 )
 from app.engine.losses import LOSSES
@@ -125,48 +124,14 @@ class Lab:
     def metrics(self) -> dict[str, float | None]:
         """Mean data loss and accuracy on the training and test sets (accuracy None for regression; None for
         an empty test set or a value that is not finite)."""
-        data = self._data
-        train = self._evaluate(data.x_train, data.y_train, data.labels[data.train_indices])
-        test = self._evaluate(data.x_test, data.y_test, data.labels[data.test_indices])
-        return {
-            "train_loss": train[0],
-            "test_loss": test[0],
-            "train_accuracy": train[1],
-            "test_accuracy": test[1],
-        }
+        st = self._stepper
+        return measure.metrics(st.net, st.loss, self._data, self._config.output_activation)
 
     def outputs(self) -> dict[str, FloatArray]:
         """At the current parameters, for every training and test example: the output a^L (rows, one per
         example) and its loss ℓ_i (the per-example term of the mean in `metrics`): train, train_loss, test,
         test_loss. Values may be non-finite (the wire layer sends those as null)."""
-        data = self._data
-        train_a, train_loss = self._pass(data.x_train, data.y_train)
-        test_a, test_loss = self._pass(data.x_test, data.y_test)
-        return {"train": train_a, "train_loss": train_loss, "test": test_a, "test_loss": test_loss}
-
-    def _pass(self, x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Rows x through the network: the outputs a^L (N, n_L) and each example's loss ℓ_i (N,)."""
-        if len(x) == 0:
-            return np.zeros((0, self._data.n_outputs)), np.zeros(0)
-        st = self._stepper
-        with np.errstate(all="ignore"):
-            z, a = st.net.forward(x)[-1]
-            loss: FloatArray = np.asarray(st.loss.value(z, a, y), dtype=np.float64)
-        return a, loss
-
-    def _evaluate(
-        self, x: FloatArray, y: FloatArray, labels: NDArray[Any]
-    ) -> tuple[float | None, float | None]:
-        """(mean data loss, accuracy) over rows x."""
-        if len(x) == 0:
-            return None, None
-        a, losses = self._pass(x, y)
-        with np.errstate(all="ignore"):
-            loss = finite(float(np.mean(losses)))
-        if self._data.n_classes == 0:
-            return loss, None
-        predicted = predicted_class(a, self._config.output_activation)
-        return loss, float(np.mean(predicted == labels))
+        return measure.outputs(self._stepper.net, self._stepper.loss, self._data)
 
     def grids(
         self,
