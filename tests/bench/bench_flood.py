@@ -34,8 +34,7 @@ import httpx
 from websockets.asyncio.client import ClientConnection
 
 from app.config import LIMITS, Settings
-from app.wire.codec import unpack_frame
-from tests.bench.bench_server import _socket
+from tests.bench.bench_server import _socket, receive_frames
 from tests.support.live_server import LiveServer, start_server
 
 TARGETS = {"observer_fps": 30.0, "observer_p99_ms": 150.0, "history_mb": 1024.0}
@@ -65,16 +64,7 @@ def _largest_custom() -> dict[str, Any]:
 
 async def _observe(ws: ClientConnection, seconds: float) -> tuple[float, float]:
     """Frames/s received during `seconds` and the p99 latency (ms) from the server's `t` to receipt."""
-    latencies: list[float] = []
-    end = time.monotonic() + seconds
-    while (left := end - time.monotonic()) > 0:
-        try:
-            message = await asyncio.wait_for(ws.recv(), left)
-        except TimeoutError:
-            break
-        if isinstance(message, bytes):
-            latencies.append(time.time() * 1000.0 - unpack_frame(message)[0]["t"])
-    latencies.sort()
+    latencies = sorted(at - header["t"] for at, header, _ in await receive_frames(ws, seconds))
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else float("inf")
     return len(latencies) / seconds, p99
 

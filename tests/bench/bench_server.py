@@ -85,7 +85,7 @@ def _session(server: LiveServer) -> str:
     return str(response.json()["id"])
 
 
-async def _frames(ws: ClientConnection, seconds: float) -> list[tuple[float, dict[str, Any], int]]:
+async def receive_frames(ws: ClientConnection, seconds: float) -> list[tuple[float, dict[str, Any], int]]:
     """(receipt time in ms, header, size) of every binary frame received during `seconds`."""
     out: list[tuple[float, dict[str, Any], int]] = []
     end = time.monotonic() + seconds
@@ -104,9 +104,9 @@ async def _single(server: LiveServer) -> dict[str, float]:
     time per frame (training iterations whose frame was skipped included)."""
     ws = await _socket(server, _session(server))
     await ws.send(json.dumps({"type": "play", "speed": 1, "fps": float(UNCAPPED_FPS)}))
-    await _frames(ws, WARMUP_SECONDS)
+    await receive_frames(ws, WARMUP_SECONDS)
     server_cpu = _cpu_seconds(server.process.pid)
-    frames = await _frames(ws, SINGLE_SECONDS)
+    frames = await receive_frames(ws, SINGLE_SECONDS)
     server_cpu = _cpu_seconds(server.process.pid) - server_cpu
     await ws.close()
     first, last = frames[0], frames[-1]
@@ -139,9 +139,9 @@ async def _fleet(server: LiveServer) -> dict[str, float]:
     sockets = [await _socket(server, _session(server)) for _ in range(FLEET_SESSIONS)]
     for ws in sockets:
         await ws.send(json.dumps({"type": "play", "speed": 1, "fps": FLEET_FPS}))
-    await asyncio.gather(*(_frames(ws, WARMUP_SECONDS) for ws in sockets))
+    await asyncio.gather(*(receive_frames(ws, WARMUP_SECONDS) for ws in sockets))
     server_cpu, client_cpu = _cpu_seconds(server.process.pid), _own_cpu_seconds()
-    results = await asyncio.gather(*(_frames(ws, FLEET_SECONDS) for ws in sockets))
+    results = await asyncio.gather(*(receive_frames(ws, FLEET_SECONDS) for ws in sockets))
     server_cpu = (_cpu_seconds(server.process.pid) - server_cpu) / FLEET_SECONDS
     client_cpu = (_own_cpu_seconds() - client_cpu) / FLEET_SECONDS
     for ws in sockets:
