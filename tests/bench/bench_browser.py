@@ -27,6 +27,7 @@ from typing import Any
 from playwright.sync_api import Page, sync_playwright
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ServerProcess, free_port
+from tests.browser.conftest import send_message as send
 
 MEASURE_SECONDS = 5.0
 WARMUP_SECONDS = 1.5
@@ -81,11 +82,6 @@ ARM_SCRIPT = """() => {
     obs.observe(target, {childList: true, characterData: true, subtree: true, attributes: true});
   });
 }"""
-
-
-def send(page: Page, message: dict[str, Any]) -> None:
-    """Send a socket message through the page (as a view would)."""
-    page.evaluate("(m) => document.dispatchEvent(new CustomEvent('bl:send', {detail: m}))", message)
 
 
 def wait_layers(page: Page, hidden: list[int]) -> None:

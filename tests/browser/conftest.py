@@ -202,6 +202,11 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     ctx.close()
 
 
+def send_message(page: Page, message: dict[str, Any]) -> None:
+    """A client → server message through the page's own socket, as a view sends it (a `bl:send` event)."""
+    page.evaluate("(m) => document.dispatchEvent(new CustomEvent('bl:send', {detail: m}))", message)
+
+
 class LabPage:
     """The lab page in a browser tab, with what it recorded and helpers for the tests."""
 
@@ -221,6 +226,10 @@ class LabPage:
     def wait_connected(self, timeout: float = 15000) -> None:
         """Wait until the socket is open."""
         self.page.wait_for_selector("body[data-connection='open']", timeout=timeout)
+
+    def send(self, message: dict[str, Any]) -> None:
+        """A client → server message through the page's own socket."""
+        send_message(self.page, message)
 
     def step_count(self) -> int:
         """The step counter the controls show."""

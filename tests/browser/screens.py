@@ -107,17 +107,12 @@ SATURATION = """async ([b64, boxes]) => {
 MAX_LABEL_SATURATION = 40
 
 
-def send(page: Page, message: dict[str, Any]) -> None:
-    """Send a socket message through the page (as a view would)."""
-    page.evaluate("(m) => document.dispatchEvent(new CustomEvent('bl:send', {detail: m}))", message)
-
-
 def open_network(lab: Any, name: str) -> None:
     """Load the page with network `name` of NETWORKS and wait until it is drawn."""
     query, hidden = NETWORKS[name]
     lab.open(query)
     if hidden is not None:
-        send(lab.page, {"type": "rebuild", "config": {"hidden_layers": hidden}})
+        lab.send({"type": "rebuild", "config": {"hidden_layers": hidden}})
         lab.page.wait_for_function(
             "(n) => document.querySelector('#layer-count')?.textContent === String(n)", arg=len(hidden)
         )

@@ -8,8 +8,6 @@ from itertools import pairwise
 
 import pytest
 
-from tests.browser.test_choices import send
-
 pytestmark = pytest.mark.browser
 
 LECTURE = "?preset=lecture004_forward"
@@ -36,7 +34,7 @@ def toggle_hide_answers(lab, on: bool) -> None:
 def test_after_typing_a_weight_the_loss_key_and_the_curve_agree(lab) -> None:
     lab.open(LECTURE)
     lab.page.wait_for_function("document.querySelector('.lv-v-train').innerText === '0.2611'")
-    send(lab, {"type": "set_weight", "layer": 3, "row": 0, "col": 1, "value": 3.0})  # h = 3·0.489 = 1.467
+    lab.send({"type": "set_weight", "layer": 3, "row": 0, "col": 1, "value": 3.0})  # h = 3·0.489 = 1.467
     lab.page.wait_for_function("document.querySelector('.lv-v-train').innerText !== '0.2611'")
     lab.page.wait_for_function(f"Math.abs({CURVE_LAST} - 0.218089) < 1e-9", timeout=5000)  # (1.467 − 1)²
     assert lab.page.locator(".lv-v-train").inner_text() == "0.2181"
@@ -61,7 +59,7 @@ def test_in_the_update_phase_the_table_shows_y_hat_before_and_after(lab) -> None
 def test_a_constant_neuron_map_has_its_true_colour_and_one_legend_label(lab) -> None:
     lab.open("?new")
     for col in (0, 1):  # neuron 1 of layer 1 without inputs: a = tanh(0.1) = 0.0997 everywhere
-        send(lab, {"type": "set_weight", "layer": 1, "row": 0, "col": col, "value": 0.0})
+        lab.send({"type": "set_weight", "layer": 1, "row": 0, "col": col, "value": 0.0})
     lab.page.wait_for_function("document.querySelector('#network-view').innerText.includes('a 0.0997')")
     node = lab.page.locator("#network-view svg .nv-node").nth(2).bounding_box()
     assert node is not None
@@ -148,7 +146,7 @@ def test_relu_output_and_l1_formulas_and_the_edge_legend(lab) -> None:
     step(lab, 3)  # backward ×2, update
     assert "ΔW = −η·∂L/∂W, so colours flip" in legend.inner_text()
     assert "opposite sign" in legend.get_attribute("title")
-    send(lab, {"type": "rebuild", "config": {"loss": "l1"}})
+    lab.send({"type": "rebuild", "config": {"loss": "l1"}})
     lab.page.wait_for_function("document.querySelector('#output-loss').value === 'relu|l1'")
     step(lab, 4)
     math = lab.math_text()

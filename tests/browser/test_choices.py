@@ -7,20 +7,13 @@ from __future__ import annotations
 import json
 import urllib.request
 from itertools import pairwise
-from typing import Any
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-SEND = "(msg) => document.dispatchEvent(new CustomEvent('bl:send', {detail: msg}))"
 RECT = """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
   return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; }"""
-
-
-def send(lab, msg: dict[str, Any]) -> None:
-    """A client → server message through the page's own socket."""
-    lab.page.evaluate(SEND, msg)
 
 
 def overlaps(a: dict[str, float], b: dict[str, float]) -> bool:
@@ -32,7 +25,7 @@ def overlaps(a: dict[str, float], b: dict[str, float]) -> bool:
 def test_the_loss_picker_disables_bce_on_regression_targets_with_the_reason(lab) -> None:
     lab.open("?new")
     bumps = {"dataset": "bumps", "output_activation": "sigmoid", "loss": "mse"}
-    send(lab, {"type": "rebuild", "config": bumps})
+    lab.send({"type": "rebuild", "config": bumps})
     lab.page.wait_for_selector("#output-loss option[value='sigmoid|bce'][disabled]", state="attached")
     option = lab.page.locator("#output-loss option[value='sigmoid|bce']")
     assert "needs targets between 0 and 1" in option.inner_text()
@@ -43,7 +36,7 @@ def test_the_loss_picker_disables_bce_on_regression_targets_with_the_reason(lab)
     assert "L1" in lab.page.locator("#output-loss option[value='linear|l1']").inner_text()
     # on a classification data set BCE fits again
     circle = {"dataset": "circle", "output_activation": "sigmoid", "loss": "bce"}
-    send(lab, {"type": "rebuild", "config": circle})
+    lab.send({"type": "rebuild", "config": circle})
     lab.page.wait_for_function("document.querySelector('#output-loss').value === 'sigmoid|bce'")
     assert not lab.page.locator("#output-loss option[value='sigmoid|bce']").is_disabled()
     lab.screenshot("choices-loss-picker-1280x720")
@@ -52,15 +45,15 @@ def test_the_loss_picker_disables_bce_on_regression_targets_with_the_reason(lab)
 
 def test_activation_is_disabled_without_hidden_layers_and_batch_shows_the_size_used(lab) -> None:
     lab.open("?new")
-    send(lab, {"type": "rebuild", "config": {"hidden_layers": []}})
+    lab.send({"type": "rebuild", "config": {"hidden_layers": []}})
     lab.page.wait_for_selector("#activation[disabled]")
     reason = lab.page.locator("#activation-reason")
     assert reason.is_visible() and "no hidden layer" in reason.inner_text()
-    send(lab, {"type": "rebuild", "config": {"hidden_layers": [3]}})
+    lab.send({"type": "rebuild", "config": {"hidden_layers": [3]}})
     lab.page.wait_for_selector("#activation:not([disabled])")
     assert not lab.page.locator("#activation-reason").is_visible()
     # a batch above the training set (250 of the default 500 points) is full batch: B = 250 everywhere
-    send(lab, {"type": "set", "changes": {"batch_size": 999}})
+    lab.send({"type": "set", "changes": {"batch_size": 999}})
     lab.page.wait_for_function("document.querySelector('#batch-size-note').innerText.includes('250')")
     assert lab.page.locator("#batch-size-note").inner_text() == "B = 250 used (the whole training set)"
     lab.page.wait_for_function("document.querySelector('#math-view').innerText.includes('(B = 250)')")
@@ -109,9 +102,9 @@ def test_errors_use_the_page_labels_stack_in_one_place_and_can_be_dismissed(lab)
     for size in ({"width": 1280, "height": 720}, {"width": 1920, "height": 1080}):
         lab.page.set_viewport_size(size)
         lab.open("?new")
-        send(lab, {"type": "set", "changes": {"learning_rate": 50}})
-        send(lab, {"type": "rebuild", "config": {"noise": 5}})
-        send(lab, {"type": "set", "changes": {"batch_size": 0}})
+        lab.send({"type": "set", "changes": {"learning_rate": 50}})
+        lab.send({"type": "rebuild", "config": {"noise": 5}})
+        lab.send({"type": "set", "changes": {"batch_size": 0}})
         lab.page.wait_for_function("document.querySelectorAll('#toasts .toast').length === 3")
         text = lab.page.locator("#toasts").inner_text()
         assert "Learning rate η must be between 1e-05 and 10" in text

@@ -3,7 +3,6 @@ update (m̂/√v̂ = ±1, so every weight moves by exactly η), with the page's 
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -43,8 +42,7 @@ def test_softmax_cross_entropy_delta_is_p_minus_y_and_adam_moves_by_eta(lab) -> 
         "hidden_layers": [4],
         "optimizer": "adam",
     }
-    message = json.dumps({"type": "rebuild", "config": config})
-    lab.page.evaluate(f"document.dispatchEvent(new CustomEvent('bl:send', {{detail: {message}}}))")
+    lab.send({"type": "rebuild", "config": config})
     lab.page.wait_for_function("/softmax/.test(document.querySelector('#output-loss').value)")
     step_to(lab, "backward, layer 2 of 2")
     text = lab.page.locator("#math-view").inner_text()

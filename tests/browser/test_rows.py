@@ -3,7 +3,6 @@ them, marks the traced example, and a click on a row traces it."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -54,8 +53,7 @@ def test_a_click_on_a_row_traces_that_example(lab) -> None:
         "loss": "mse",
         "hidden_layers": [2],
     }
-    message = json.dumps({"type": "rebuild", "config": config})
-    lab.page.evaluate(f"document.dispatchEvent(new CustomEvent('bl:send', {{detail: {message}}}))")
+    lab.send({"type": "rebuild", "config": config})
     lab.page.wait_for_function("document.querySelectorAll('.bv-rows-train tr').length === 3")
     assert [r[4] for r in table(lab)] == ["0.5", "\u22121", "2"]
     lab.page.locator(".bv-rows-train tr").nth(2).click()
