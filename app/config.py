@@ -166,6 +166,8 @@ class Settings:
     timeline_max_keyframes: int = 1024
     timeline_max_bytes: int = 12 * 1024 * 1024
     timeline_max_events: int = 512
+    # Runs branched from one run (branch, "same init, other setting", the way out of a dead end).
+    max_branches_per_session: int = 32
     # Saturation is looked for at most once per this many iterations (one forward pass over the training set).
     saturation_check_iterations: int = 100
     # Where sessions are written on shutdown and read back on start (app/sessions/persist.py); "" keeps none.

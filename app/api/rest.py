@@ -31,9 +31,7 @@ from app.wire.frames import state_payload
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"model": MessageAnswer, "description": "Unknown session"}
-}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": MessageAnswer, "description": "Unknown session"}}
 INVALID: dict[int | str, dict[str, Any]] = {
     400: {"model": MessageAnswer, "description": "The body could not be read (not UTF-8 JSON)"},
     413: {"model": MessageAnswer, "description": "The body is larger than max_body_bytes"},
@@ -132,9 +130,7 @@ async def step_session(session: SessionDep, hub: HubDep, request: StepRequest, h
     return WireJSON({**reply, "state": state_payload(session)})
 
 
-@router.post(
-    "/sessions/{session_id}/reset", response_model=SessionState, responses={**NOT_FOUND, **INVALID}
-)
+@router.post("/sessions/{session_id}/reset", response_model=SessionState, responses={**NOT_FOUND, **INVALID})
 async def reset_session(session: SessionDep, hub: HubDep, request: ResetRequest | None = None) -> Response:
     """Back to the same initialisation (seed null) or re-randomise from a new seed; the curve restarts."""
     await operations.reset(hub, session, request.seed if request is not None else None)
@@ -165,9 +161,7 @@ async def recover_session(
     return state_answer(child, 201)
 
 
-@router.post(
-    "/sessions/{session_id}/select", response_model=SessionState, responses={**NOT_FOUND, **INVALID}
-)
+@router.post("/sessions/{session_id}/select", response_model=SessionState, responses={**NOT_FOUND, **INVALID})
 async def select_example(session: SessionDep, hub: HubDep, request: SelectRequest) -> Response:
     """Trace one training example: its own values appear in every phase record."""
     await operations.select(hub, session, request.example)

@@ -34,6 +34,12 @@ async def branch(
     `changes.<field>`; SessionLimit when the store is full). Nothing changes on a refusal."""
     async with session.lock:
         travel.check_step(session, step)
+        most = hub.settings.max_branches_per_session
+        if len(session.timeline.branches) >= most:
+            raise OperationError(
+                "step",
+                f"this run has {most} branches already, the most a run may have; branch from one of them",
+            )
         selected = int(session.lab.config.selected)
         reached = await asyncio.to_thread(replay.position, session.timeline, step, 0, selected)
         lab = reached.lab

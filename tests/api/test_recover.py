@@ -42,15 +42,22 @@ def diverge(client: TestClient, sid: str, limit: int = 400) -> dict[str, Any]:
 
 
 def recover_and_train(client: TestClient, sid: str, plan: dict[str, Any]) -> dict[str, Any]:
-    """Take the way out, then train ITERATIONS iterations; the final state."""
+    """Take the way out (a branch from the plan's step), then train the branch ITERATIONS iterations; the
+    branch's final state. The run that diverged or saturated stays as it was."""
+    before = client.get(f"/api/sessions/{sid}").json()
     response = client.post(f"/api/sessions/{sid}/recover")
-    assert response.status_code == 200, response.text
+    assert response.status_code == 201, response.text
     state = SessionState.model_validate(response.json()).model_dump()
+    assert state["id"] != sid and state["parent"] == {"id": sid, "step": plan["step"]}
     assert state["step"] == plan["step"] and state["diverged"] is None
     assert state["config"]["learning_rate"] == plan["learning_rate"]
     assert state["metrics"]["train_loss"] == plan["loss"]  # exactly the run as it was at that step
     assert all(p["step"] <= plan["step"] for p in state["history"])
-    trained = step(client, sid, ITERATIONS)
+    after = client.get(f"/api/sessions/{sid}").json()
+    assert after["weights"] == before["weights"] and after["step"] == before["step"]
+    branch = after["timeline"]["branches"][-1]
+    assert branch["id"] == state["id"] and branch["reason"] == "recover"
+    trained = step(client, state["id"], ITERATIONS)
     assert trained.status_code == 200, trained.text
     return dict(trained.json()["state"])
 
@@ -79,7 +86,7 @@ def test_recover_with_a_rate_of_ones_own(client: TestClient) -> None:
     diverge(client, sid)
     client.post(f"/api/sessions/{sid}/select", json={"example": 7})
     response = client.post(f"/api/sessions/{sid}/recover", json={"learning_rate": 0.01})
-    assert response.status_code == 200, response.text
+    assert response.status_code == 201, response.text
     state = response.json()
     assert state["step"] == 0 and state["config"]["learning_rate"] == 0.01
     assert state["config"]["selected"] == 7  # the traced example chosen after the checkpoint stays
@@ -108,7 +115,7 @@ def test_nothing_to_recover_is_409_and_a_bad_rate_422(client: TestClient) -> Non
     assert client.post(f"/api/sessions/{diverged}/recover", json={"speed": 1}).status_code == 422
     assert client.get(f"/api/sessions/{diverged}").json()["diverged"] is not None  # nothing was lost
     null = client.post(f"/api/sessions/{diverged}/recover", json={"learning_rate": None})
-    assert null.status_code == 200 and null.json()["config"]["learning_rate"] == 0.03  # the suggested rate
+    assert null.status_code == 201 and null.json()["config"]["learning_rate"] == 0.03  # the suggested rate
     assert client.post("/api/sessions/AAAAAAAAAAAAAAAAAAAAAA/recover").status_code == 404
 
 
@@ -171,6 +178,7 @@ def diverge_and_recover(client: TestClient, config: dict[str, Any]) -> int | Non
         plan = response.json()["detail"]["recover"]
         assert plan is not None
         end = recover_and_train(client, sid, plan)
+        client.delete(f"/api/sessions/{end['id']}")
         loss = end["metrics"]["train_loss"]
         assert loss is not None and math.isfinite(loss) and loss < plan["loss"], (values, plan, loss)
         assert plan["step"] <= response.json()["detail"]["step"]

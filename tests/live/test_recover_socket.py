@@ -1,5 +1,6 @@
-"""The way out over the socket: the diverged message carries `recover`, a `recover` message takes it and
-every socket gets the restored state; saturation is announced by a schema'd `saturation` message."""
+"""The way out over the socket: the diverged message carries `recover`, a `recover` message takes it as a
+branch (the sender is told its id, every socket of the run sees the branch on its timeline); saturation is
+announced by a schema'd `saturation` message."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi.testclient import TestClient
 from app.api.presets import PRESETS
 from app.schemas import SaturationMessage, SessionState
 from app.schemas.state import DivergenceReport
+from app.schemas.timeline import BranchedMessage, TimelineMessage
 from tests.support.helpers import error_reply, new_session, open_socket, play, receive_until, settle
 
 
@@ -24,23 +26,22 @@ def test_the_diverged_message_carries_the_way_out_and_recover_takes_it(client: T
         assert report["recover"] is not None
         assert report["recover"]["step"] == 0 and report["recover"]["learning_rate"] == 0.03
         ws.send_text(json.dumps({"type": "recover"}))
-        for socket in (ws, other):  # every socket of the session sees the restored run
-            message = receive_until(socket, "state", limit=2000)
+        reply = BranchedMessage.model_validate(receive_until(ws, "branched", limit=2000))
+        assert reply.parent.id == sid and reply.parent.step == 0 and reply.reason == "recover"
+        for socket in (ws, other):  # every socket of the run sees the branch on its timeline
+            timeline = TimelineMessage.model_validate(receive_until(socket, "timeline", limit=2000))
+            assert [b.id for b in timeline.branches] == [reply.id]
+        with open_socket(client, reply.id) as branch:
+            message = receive_until(branch, "state", limit=2000)
             state = SessionState.model_validate({k: v for k, v in message.items() if k != "type"})
             assert state.step == 0 and state.diverged is None
             assert state.config.learning_rate == 0.03
             assert [p.step for p in state.history] == [0]
-        frame = receive_until(ws, "frame")
-        assert frame["step"] == 0 and frame["playing"] is False
-        # a second recover has nothing to take: an error, and the session is unchanged
-        ws.send_text(json.dumps({"type": "recover"}))
-        reply = error_reply(ws)
-        assert reply["code"] == "nothing_to_recover" and "nothing to recover" in reply["message"]
         ws.send_text(json.dumps({"type": "recover", "learning_rate": 50}))
         reply = error_reply(ws)
         assert reply["code"] == "invalid" and reply["field"] == "learning_rate"
     state = client.get(f"/api/sessions/{sid}").json()
-    assert state["step"] == 0 and state["config"]["learning_rate"] == 0.03
+    assert state["diverged"] is not None and state["config"]["learning_rate"] == 0.3  # kept as it was
 
 
 def test_saturation_is_announced_and_recovered_from(client: TestClient) -> None:
@@ -54,7 +55,9 @@ def test_saturation_is_announced_and_recovered_from(client: TestClient) -> None:
         assert report.units >= 1 and report.since < report.step
         ws.send_text(json.dumps({"type": "pause"}))
         ws.send_text(json.dumps({"type": "recover"}))
-        state = receive_until(ws, "state", limit=5000)
+        reply = receive_until(ws, "branched", limit=5000)
+        with open_socket(client, reply["id"]) as branch:
+            state = receive_until(branch, "state", limit=5000)
         assert state["saturated"] is None and state["step"] == report.recover.step
         assert state["config"]["learning_rate"] == report.recover.learning_rate
         loss = state["metrics"]["train_loss"]
