@@ -38,8 +38,8 @@ def test_the_diverged_message_carries_the_way_out_and_recover_takes_it(client: T
             assert state.config.learning_rate == 0.03
             assert [p.step for p in state.history] == [0]
         ws.send_text(json.dumps({"type": "recover", "learning_rate": 50}))
-        reply = error_reply(ws)
-        assert reply["code"] == "invalid" and reply["field"] == "learning_rate"
+        error = error_reply(ws)
+        assert error["code"] == "invalid" and error["field"] == "learning_rate"
     state = client.get(f"/api/sessions/{sid}").json()
     assert state["diverged"] is not None and state["config"]["learning_rate"] == 0.3  # kept as it was
 
