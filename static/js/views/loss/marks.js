@@ -6,7 +6,7 @@
 import { fmt } from "../../format.js";
 
 /** How each live field is named on the curve (the lectures' symbols where they have one). */
-const NAMES = {
+export const FIELD_NAMES = {
   learning_rate: "η",
   batch_size: "B",
   regularization_rate: "λ",
@@ -40,7 +40,7 @@ export function changeText(changes, nTrain = 0) {
     .map(([field, pair]) => {
       const [from, to] = Array.isArray(pair) ? pair : [undefined, pair];
       const show = field === "batch_size" ? (v) => batchValue(v, nTrain) : value;
-      return `${NAMES[field] ?? field} ${show(from)} → ${show(to)}`;
+      return `${FIELD_NAMES[field] ?? field} ${show(from)} → ${show(to)}`;
     })
     .join("; ");
 }
