@@ -5,7 +5,7 @@
  * whether to discard the later history or to make it in a new branch instead. Everything else goes straight on.
  */
 
-import { inPast, position } from "../views/timeline/past.js";
+import { inPast, position } from "../past.js";
 
 /** Messages that move the run forward: from the past they replay the recorded steps. */
 const FORWARD = new Set(["step", "play"]);

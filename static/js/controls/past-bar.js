@@ -5,7 +5,7 @@
  */
 
 import { fmtInt } from "../format.js";
-import { inPast, laterSteps, openBranch, position, request, seek } from "../views/timeline/past.js";
+import { inPast, laterSteps, openBranch, position, request, seek } from "../past.js";
 import { button, h, setText } from "./dom.js";
 
 /**

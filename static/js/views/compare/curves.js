@@ -4,8 +4,7 @@
  * point and the compared step marked by vertical lines).
  */
 
-import { FIELD_NAMES } from "../loss/marks.js";
-import { valueText } from "../timeline/marks.js";
+import { FIELD_NAMES, valueText } from "../shared/changes.js";
 
 /** The two runs' colours: this run the page's blue, the other wine. */
 export const RUN_COLORS = ["rgb(5, 113, 176)", "rgb(136, 34, 85)"];

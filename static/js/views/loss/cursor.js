@@ -6,7 +6,7 @@
  */
 
 import { fmtInt } from "../../format.js";
-import { inPast, position, seek } from "../timeline/past.js";
+import { inPast, position, seek } from "../../past.js";
 
 /**
  * Add click-to-seek and the marker to the loss view.

@@ -4,8 +4,8 @@
  * and the runs of a family ("branch at step 40: η 0.03 → 0.003").
  */
 
-import { fmt, fmtInt } from "../../format.js";
-import { FIELD_NAMES, changeText } from "../loss/marks.js";
+import { fmtInt } from "../../format.js";
+import { changeText, settingsText } from "../shared/changes.js";
 
 /** The kinds drawn on the strip, with the words of the legend. */
 export const KINDS = {
@@ -18,21 +18,6 @@ export const KINDS = {
   branch: "branch",
   discarded: "history discarded",
 };
-
-/** A branch's settings: {learning_rate: 0.003} or {learning_rate: [0.03, 0.003]} → "η 0.03 → 0.003" / "η = 0.003". */
-export function settingsText(changes) {
-  const entries = Object.entries(changes ?? {});
-  if (entries.length === 0) return "same settings";
-  if (entries.every(([, v]) => Array.isArray(v))) return changeText(changes);
-  return entries.map(([f, v]) => `${FIELD_NAMES[f] ?? f} = ${valueText(Array.isArray(v) ? v[1] : v)}`).join(", ");
-}
-
-/** A setting's value as the page writes it. */
-export function valueText(v) {
-  if (typeof v === "number") return fmt(v);
-  if (typeof v === "boolean") return v ? "on" : "off";
-  return v === null || v === undefined ? "—" : String(v);
-}
 
 const EDITS = { parameters: "all parameters set", weight: "a weight edited", bias: "a bias edited" };
 

@@ -9,7 +9,7 @@
 import { fmtInt } from "../../format.js";
 import { el, startView } from "../shared/view-frame.js";
 import { KINDS, familyRuns, markText } from "./marks.js";
-import { openBranch, position, seek } from "./past.js";
+import { openBranch, position, seek } from "../../past.js";
 
 const SEEKS_PER_SECOND = 8;
 /** At most this many ticks are drawn (a very long run's marks are thinned evenly). */

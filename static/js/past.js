@@ -3,7 +3,7 @@
  * that is "in the past" (an earlier step than the latest), and the words the page uses for it.
  */
 
-import { fmtInt } from "../../format.js";
+import { fmtInt } from "./format.js";
 
 /** {step, first, latest} of the run as the page knows it now (the newest frame first). */
 export function position(s) {
