@@ -11,26 +11,35 @@ import { fitToScreen, textSize } from "../shared/view-frame.js";
 
 /**
  * The boundary reply as a map the main view's painter takes: {res, kind, lo, hi, classes, bytes, probs}.
- * `output` is R·R values (row-major, row 0 at the top of the plane), or for several classes R·R rows of K
- * probabilities (nested, or flat R·R·K).
- * @param {{resolution: number, output: number[] | number[][]}} reply
+ * `values` (or `output`) is res·res numbers (row-major, row 0 at the top of the plane); for several classes
+ * res·res rows of K probabilities (nested, or flat res·res·K), or the predicted class of each pixel followed
+ * by its probability (2·res·res, as a frame's output map).
+ * @param {{res?: number, resolution?: number, kind?: string, classes?: number|null, values?: number[], output?: number[]}} reply
  * @param {string} dataKind "classification" or "regression"
  */
 export function toMap(reply, dataKind) {
-  const r = reply.resolution;
+  const r = reply.res ?? reply.resolution;
   const cells = r * r;
-  const out = reply.output ?? [];
+  const out = reply.values ?? reply.output ?? [];
   const nested = Array.isArray(out[0]);
-  const k = nested ? out[0].length : Math.round(out.length / cells);
-  if (k > 1) {
+  const k = nested ? out[0].length : reply.classes ?? Math.round(out.length / cells);
+  if (reply.kind === "multiclass" || k > 1) {
     const bytes = new Uint8Array(cells);
     const probs = new Uint8Array(cells);
+    const classThenProb = !nested && out.length === 2 * cells && k !== 2;
     for (let i = 0; i < cells; i++) {
-      const row = nested ? out[i] : out.slice(i * k, i * k + k);
       let best = 0;
-      for (let j = 1; j < k; j++) if (row[j] > row[best]) best = j;
+      let p = 0;
+      if (classThenProb) {
+        best = out[i];
+        p = out[cells + i];
+      } else {
+        const row = nested ? out[i] : out.slice(i * k, i * k + k);
+        for (let j = 1; j < k; j++) if (row[j] > row[best]) best = j;
+        p = row[best];
+      }
       bytes[i] = best;
-      probs[i] = Math.round(255 * Math.max(0, Math.min(1, row[best])));
+      probs[i] = Math.round(255 * Math.max(0, Math.min(1, p)));
     }
     return { res: r, kind: "multiclass", lo: 0, hi: 1, classes: k, bytes, probs };
   }
@@ -44,7 +53,8 @@ export function toMap(reply, dataKind) {
   const bytes = new Uint8Array(cells);
   const span = hi - lo;
   for (let i = 0; i < cells; i++) bytes[i] = span > 0 ? Math.round((255 * (out[i] - lo)) / span) : 0;
-  return { res: r, kind: dataKind === "regression" ? "regression" : "binary", lo, hi, classes: null, bytes, probs: null };
+  const kind = reply.kind ?? (dataKind === "regression" ? "regression" : "binary");
+  return { res: r, kind, lo, hi, classes: null, bytes, probs: null };
 }
 
 /**
@@ -64,7 +74,7 @@ export function drawBoundary(canvas, reply, state) {
   const font = textSize(canvas);
   const rect = plotRect(w, hgt, font);
   const data = state.session?.data;
-  if (reply && Array.isArray(reply.output)) {
+  if (reply && Array.isArray(reply.values ?? reply.output)) {
     const map = toMap(reply, data?.kind);
     const scratch = document.createElement("canvas");
     scratch.width = map.res;

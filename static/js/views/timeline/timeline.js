@@ -99,11 +99,21 @@ export function mount(root, store) {
     if (wait <= 0) sendNow();
     else if (timer === null) timer = setTimeout(sendNow, wait);
   });
+  // After a drag the page's shortcuts get the keyboard back (→ steps again); moved with the arrow keys the
+  // scrubber keeps the focus.
+  let byPointer = false;
+  scrub.addEventListener("pointerdown", () => {
+    byPointer = true;
+  });
   const release = () => {
-    if (!dragging) return;
-    dragging = false;
-    if (timer !== null) clearTimeout(timer);
-    sendNow();
+    const pointer = byPointer;
+    byPointer = false;
+    if (dragging) {
+      dragging = false;
+      if (timer !== null) clearTimeout(timer);
+      sendNow();
+    }
+    if (pointer) scrub.blur();
   };
   scrub.addEventListener("change", release);
   scrub.addEventListener("pointerup", release);
