@@ -3,9 +3,13 @@ with the banner that says so, ← undoes → in every phase, and a step forward 
 
 from __future__ import annotations
 
+import json
+import time
+from typing import Any
+
 import pytest
 
-from tests.browser.timeline import rest, scrub_to, session_id, shown, train_to, wait_step
+from tests.browser.timeline import THUMB_AT, rest, scrub_to, session_id, shown, train_to, wait_step
 
 pytestmark = pytest.mark.browser
 
@@ -162,4 +166,36 @@ def test_a_change_in_the_past_asks_to_discard_or_branch(lab) -> None:
     assert timeline["latest"] == 6, timeline
     assert any(m["kind"] == "discarded" for m in timeline["marks"]), timeline["marks"]
     lab.page.wait_for_selector("#timeline-view .tl-discarded")
+    lab.assert_clean()
+
+
+def test_dragging_the_scrubber_seeks_at_most_8_times_a_second_and_sends_the_last_position(lab) -> None:
+    seeks: list[int] = []
+
+    def on_socket(ws: Any) -> None:
+        def sent(payload: str | bytes) -> None:
+            msg = json.loads(payload) if isinstance(payload, str) else {}
+            if msg.get("type") == "seek":
+                seeks.append(msg["step"])
+
+        ws.on("framesent", sent)
+
+    lab.page.on("websocket", on_socket)
+    lab.open("?new")
+    train_to(lab, 60)
+    start = lab.page.evaluate(THUMB_AT, 60)
+    end = lab.page.evaluate(THUMB_AT, 7)
+    mouse = lab.page.mouse
+    mouse.move(start["x"], start["y"])
+    mouse.down()
+    began = time.monotonic()
+    for i in range(1, 41):  # about a second of dragging, 40 moves
+        mouse.move(start["x"] + (end["x"] - start["x"]) * i / 40, start["y"])
+        lab.page.wait_for_timeout(25)
+    mouse.up()
+    seconds = time.monotonic() - began
+    wait_step(lab, 7)
+    assert seeks[-1] == 7, seeks
+    assert 2 <= len(seeks) <= 8 * seconds + 2, (len(seeks), seconds, seeks)
+    assert rest(lab, session_id(lab))["step"] == 7
     lab.assert_clean()

@@ -107,3 +107,26 @@ def test_compare_shows_both_loss_curves_and_both_boundaries(lab) -> None:
     lab.page.keyboard.press("Escape")
     overlay.wait_for(state="hidden")
     lab.assert_clean()
+
+
+def test_the_way_out_of_a_divergence_is_a_branch_the_page_switches_to(lab) -> None:
+    lab.open("?new")
+    lab.page.select_option("#preset", "diverging_lr")
+    lab.page.wait_for_function("document.querySelector('#learning-rate-value').value === '0.3'")
+    diverged = session_id(lab)
+    lab.page.keyboard.press("Space")
+    button = lab.page.locator("#btn-recover")
+    button.wait_for(state="visible", timeout=20000)
+    assert "branch at η = 0.03" in button.inner_text(), button.inner_text()
+    button.click()
+    wait_run(lab, diverged, same=False)
+    child = session_id(lab)
+    state = rest(lab, child)
+    assert state["parent"]["id"] == diverged and state["config"]["learning_rate"] == 0.03
+    lab.page.wait_for_selector("#divergence-banner", state="hidden")
+    # The run that diverged is kept; its timeline names the way out, and the page lists it as the parent.
+    branches = rest(lab, f"{diverged}/timeline")["branches"]
+    assert [(b["id"], b["reason"]) for b in branches] == [(child, "recover")]
+    lab.page.wait_for_function("document.querySelector('#timeline-view').dataset.runs === '2'")
+    assert "parent" in lab.page.locator("#run-select").inner_text()
+    lab.assert_clean()
