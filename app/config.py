@@ -155,6 +155,17 @@ class Settings:
     # counted).
     recovery_max_keyframes: int = 64
     recovery_max_bytes: int = 256 * 1024
+    # A run's timeline (app/timeline/): a keyframe (an exact raw checkpoint) every
+    # timeline_keyframe_work / (batch size × parameters) iterations (at least 1, at most
+    # timeline_max_spacing; the spacing doubles when the keyframes are thinned), one after every change.
+    # Past timeline_max_keyframes or timeline_max_bytes the regular keyframes are thinned (every other one
+    # goes); past timeline_max_events changes, or when changes alone exceed the bytes, the oldest part of the
+    # run stops being reachable (the timeline's `first` moves on; its loss curve stays).
+    timeline_keyframe_work: int = 250_000
+    timeline_max_spacing: int = 1000
+    timeline_max_keyframes: int = 1024
+    timeline_max_bytes: int = 12 * 1024 * 1024
+    timeline_max_events: int = 512
     # Saturation is looked for at most once per this many iterations (one forward pass over the training set).
     saturation_check_iterations: int = 100
     # Where sessions are written on shutdown and read back on start (app/sessions/persist.py); "" keeps none.

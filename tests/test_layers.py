@@ -17,9 +17,10 @@ ALLOWED: dict[str, set[str]] = {
     "engine": {"config"},
     "schemas": {"config"},
     "wire": {"engine", "schemas", "config"},
-    "sessions": {"wire", "engine", "schemas", "config"},
-    "live": {"sessions", "wire", "engine", "schemas", "config"},
-    "api": {"live", "sessions", "wire", "engine", "schemas", "config"},
+    "timeline": {"engine", "config"},
+    "sessions": {"timeline", "wire", "engine", "schemas", "config"},
+    "live": {"sessions", "timeline", "wire", "engine", "schemas", "config"},
+    "api": {"live", "sessions", "timeline", "wire", "engine", "schemas", "config"},
 }
 
 

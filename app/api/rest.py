@@ -31,10 +31,10 @@ from app.wire.frames import state_payload
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": MessageAnswer, "description": "Unknown session"}
 }
-_INVALID: dict[int | str, dict[str, Any]] = {
+INVALID: dict[int | str, dict[str, Any]] = {
     400: {"model": MessageAnswer, "description": "The body could not be read (not UTF-8 JSON)"},
     413: {"model": MessageAnswer, "description": "The body is larger than max_body_bytes"},
     422: {"model": ValidationAnswer, "description": "A field's value was refused (the message names it)"},
@@ -60,7 +60,7 @@ def get_session(session_id: str, hub: HubDep) -> Session:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def _state(session: Session, status_code: int = 200) -> WireJSON:
+def state_answer(session: Session, status_code: int = 200) -> WireJSON:
     """The session's state as the answer."""
     return WireJSON(state_payload(session), status_code=status_code)
 
@@ -69,7 +69,7 @@ def _state(session: Session, status_code: int = 200) -> WireJSON:
     "/sessions",
     status_code=201,
     response_model=SessionState,
-    responses={**_INVALID, 503: {"model": MessageAnswer, "description": "Session limit reached"}},
+    responses={**INVALID, 503: {"model": MessageAnswer, "description": "Session limit reached"}},
 )
 async def create_session(hub: HubDep, config: Annotated[SessionConfig | None, Body()] = None) -> Response:
     """Create a session; every field is optional (TF Playground's defaults). Answers 201 with its state."""
@@ -77,16 +77,16 @@ async def create_session(hub: HubDep, config: Annotated[SessionConfig | None, Bo
     lab = build_lab(values)
     session = hub.store.add(lab)
     hub.record_point(session)
-    return _state(session, 201)
+    return state_answer(session, 201)
 
 
-@router.get("/sessions/{session_id}", response_model=SessionState, responses=_NOT_FOUND)
+@router.get("/sessions/{session_id}", response_model=SessionState, responses=NOT_FOUND)
 async def read_session(session: SessionDep) -> Response:
     """The full state: configuration, parameters, metrics, loss curve, data."""
-    return _state(session)
+    return state_answer(session)
 
 
-@router.patch("/sessions/{session_id}", response_model=SessionState, responses={**_NOT_FOUND, **_INVALID})
+@router.patch("/sessions/{session_id}", response_model=SessionState, responses={**NOT_FOUND, **INVALID})
 async def change_session(session: SessionDep, hub: HubDep, config: SessionConfig) -> Response:
     """Change configuration fields: live hyperparameters alone change in place (no reset, logged as a
     change); any other field rebuilds the network and data with the given fields."""
@@ -95,24 +95,24 @@ async def change_session(session: SessionDep, hub: HubDep, config: SessionConfig
         await operations.rebuild(hub, session, values)
     elif values:
         await operations.set_hyper(hub, session, values)
-    return _state(session)
+    return state_answer(session)
 
 
 @router.put(
-    "/sessions/{session_id}/parameters", response_model=SessionState, responses={**_NOT_FOUND, **_INVALID}
+    "/sessions/{session_id}/parameters", response_model=SessionState, responses={**NOT_FOUND, **INVALID}
 )
 async def put_parameters(session: SessionDep, hub: HubDep, parameters: Parameters) -> Response:
     """Set every weight and bias exactly (shapes must match the network)."""
     await operations.set_parameters(hub, session, parameters.weights, parameters.biases)
-    return _state(session)
+    return state_answer(session)
 
 
 @router.post(
     "/sessions/{session_id}/step",
     response_model=StepReply,
     responses={
-        **_NOT_FOUND,
-        **_INVALID,
+        **NOT_FOUND,
+        **INVALID,
         409: {
             "model": DivergedAnswer,
             "description": "The step diverged; the session kept its last finite state",
@@ -133,51 +133,54 @@ async def step_session(session: SessionDep, hub: HubDep, request: StepRequest, h
 
 
 @router.post(
-    "/sessions/{session_id}/reset", response_model=SessionState, responses={**_NOT_FOUND, **_INVALID}
+    "/sessions/{session_id}/reset", response_model=SessionState, responses={**NOT_FOUND, **INVALID}
 )
 async def reset_session(session: SessionDep, hub: HubDep, request: ResetRequest | None = None) -> Response:
     """Back to the same initialisation (seed null) or re-randomise from a new seed; the curve restarts."""
     await operations.reset(hub, session, request.seed if request is not None else None)
-    return _state(session)
+    return state_answer(session)
 
 
 @router.post(
     "/sessions/{session_id}/recover",
+    status_code=201,
     response_model=SessionState,
     responses={
-        **_NOT_FOUND,
-        **_INVALID,
+        **NOT_FOUND,
+        **INVALID,
         409: {"model": NothingToRecoverAnswer, "description": "Nothing to recover: no way out on offer"},
     },
 )
 async def recover_session(
     session: SessionDep, hub: HubDep, request: RecoverRequest | None = None
 ) -> Response:
-    """Take the way out of a divergence or a saturation: back to the step its report names, continuing at
-    its suggested rate (or `learning_rate`); 409 when there is nothing to recover."""
+    """Take the way out of a divergence or a saturation: a branch of the run from the step its report
+    names, at its suggested rate (or `learning_rate`): 201 with the new run's state (the run that diverged
+    stays as it was); 409 when there is nothing to recover."""
     try:
-        await recovery.recover(hub, session, request.learning_rate if request is not None else None)
+        rate = request.learning_rate if request is not None else None
+        child = await recovery.recover(hub, hub.store, session, rate)
     except recovery.NothingToRecover as exc:
         return WireJSON({"detail": str(exc)}, status_code=409)
-    return _state(session)
+    return state_answer(child, 201)
 
 
 @router.post(
-    "/sessions/{session_id}/select", response_model=SessionState, responses={**_NOT_FOUND, **_INVALID}
+    "/sessions/{session_id}/select", response_model=SessionState, responses={**NOT_FOUND, **INVALID}
 )
 async def select_example(session: SessionDep, hub: HubDep, request: SelectRequest) -> Response:
     """Trace one training example: its own values appear in every phase record."""
     await operations.select(hub, session, request.example)
-    return _state(session)
+    return state_answer(session)
 
 
-@router.get("/sessions/{session_id}/gradcheck", response_model=GradcheckReply, responses=_NOT_FOUND)
+@router.get("/sessions/{session_id}/gradcheck", response_model=GradcheckReply, responses=NOT_FOUND)
 async def gradient_check(session: SessionDep) -> Response:
     """Central differences for every parameter: the relative error of each, per layer."""
     return WireJSON(await operations.gradcheck(session))
 
 
-@router.delete("/sessions/{session_id}", status_code=204, responses=_NOT_FOUND)
+@router.delete("/sessions/{session_id}", status_code=204, responses=NOT_FOUND)
 async def delete_session(session: SessionDep, hub: HubDep) -> Response:
     """Delete the session; its open sockets close with 4004."""
     hub.drop(session)

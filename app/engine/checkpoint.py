@@ -9,6 +9,11 @@ configuration's floats are written with repr: both read back exactly).
 
 An iteration in progress is not kept: its phases committed nothing, so the restored Lab stands at that
 iteration's start, on the same batch.
+
+A raw checkpoint (`save(..., raw=True)`, Lab.checkpoint(raw=True)) holds the same parts in memory instead:
+the LabConfig and Dataset objects themselves (both immutable, so consecutive checkpoints share them) and
+copies of the arrays. It is what a run's timeline keeps (tens of microseconds to take, not JSON-able);
+`restore` reads both kinds.
 """
 
 from __future__ import annotations
@@ -56,8 +61,10 @@ def _array(values: NDArray[Any]) -> dict[str, Any]:
     }
 
 
-def _from_array(saved: dict[str, Any]) -> NDArray[Any]:
-    """The array `_array` wrote (a copy that owns its memory)."""
+def _from_array(saved: dict[str, Any] | NDArray[Any]) -> NDArray[Any]:
+    """The array `_array` wrote (a copy that owns its memory); a raw checkpoint's array, copied."""
+    if isinstance(saved, np.ndarray):
+        return saved.copy()
     dtype = np.dtype(saved["dtype"])
     if dtype.kind not in "fiub":
         raise ValueError(f"dtype {saved['dtype']!r} is not numeric")
@@ -112,32 +119,45 @@ def _dataset_from(data: dict[str, Any]) -> Dataset:
 
 
 def save(
-    config: LabConfig, data: Dataset, st: Stepper, data_part: dict[str, Any] | None = None
+    config: LabConfig,
+    data: Dataset,
+    st: Stepper,
+    data_part: dict[str, Any] | None = None,
+    raw: bool = False,
 ) -> dict[str, Any]:
     """Everything needed to continue exactly where a Lab is (JSON-able: lists, numbers, strings);
-    `data_part`: the "data" of an earlier checkpoint of this same data set, used as it is."""
+    `data_part`: the "data" of an earlier checkpoint of this same data set, used as it is. `raw`: the
+    configuration and data set as objects and the arrays as copies (see the module's docstring)."""
     schedule, optimizer = st.schedule, st.optimizer
+    array = _copy if raw else _array
+    config_part: Any = config if raw else _config_data(config)
+    data_value: Any = data if raw else (_dataset_data(data) if data_part is None else data_part)
     return {
         "version": VERSION,
-        "config": _config_data(config),
-        "data": _dataset_data(data) if data_part is None else data_part,
-        "theta": _array(st.net.theta),
+        "config": config_part,
+        "data": data_value,
+        "theta": array(st.net.theta),
         "hyper": asdict(st.hyper),
         "pending": _plain(st.pending),
         "step": st.step,
         "optimizer": {
             "name": optimizer.name,
             "t": optimizer.t,
-            "slots": {slot: _array(values) for slot, values in optimizer.current.items()},
+            "slots": {slot: array(values) for slot, values in optimizer.current.items()},
         },
         "schedule": {
             "epoch": schedule.epoch,
             "batch_in_epoch": schedule.batch_in_epoch,
             "position": schedule.position,
-            "order": None if schedule.order is None else _array(schedule.order),
+            "order": None if schedule.order is None else array(schedule.order),
             "rng": _plain(schedule.rng.bit_generator.state),
         },
     }
+
+
+def _copy(values: NDArray[Any]) -> NDArray[Any]:
+    """A raw checkpoint's array: a copy that owns its memory."""
+    return np.array(values, copy=True)
 
 
 def _unreadable(exc: Exception) -> EngineError:
@@ -149,7 +169,11 @@ def parts(saved: dict[str, Any]) -> tuple[LabConfig, Dataset]:
     if saved.get("version") != VERSION:
         raise EngineError("checkpoint", f"version {saved.get('version')!r} is not {VERSION}")
     try:
-        return _config_from(saved["config"]), _dataset_from(saved["data"])
+        config, data = saved["config"], saved["data"]
+        return (
+            config if isinstance(config, LabConfig) else _config_from(config),
+            data if isinstance(data, Dataset) else _dataset_from(data),
+        )
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise _unreadable(exc) from exc
 

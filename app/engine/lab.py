@@ -167,11 +167,12 @@ class Lab:
             st.hyper.regularization_rate,
         )
 
-    def checkpoint(self, data_part: dict[str, Any] | None = None) -> dict[str, Any]:
+    def checkpoint(self, data_part: dict[str, Any] | None = None, raw: bool = False) -> dict[str, Any]:
         """Everything needed to continue exactly from here, as JSON-able data (see checkpoint.py);
         `data_part`: the "data" of an earlier checkpoint of this Lab's current data set, reused (it is the
-        larger part, and unchanged until a point is added or removed)."""
-        return checkpoint.save(self._config, self._data, self._stepper, data_part)
+        larger part, and unchanged until a point is added or removed). `raw`: in memory, not JSON-able
+        (objects shared, arrays copied: a timeline's keyframe)."""
+        return checkpoint.save(self._config, self._data, self._stepper, data_part, raw)
 
     @classmethod
     def restore(cls, saved: dict[str, Any]) -> Lab:

@@ -13,6 +13,7 @@ import asyncio
 
 from app.engine.errors import DivergenceError
 from app.live.hub import Hub
+from app.sessions import travel
 from app.sessions.session import Session
 from app.sessions.stepping import at_iteration_start, diverge
 
@@ -40,8 +41,9 @@ def _train_chunk(session: Session, iterations: int, first: bool) -> None:
     if first:
         if not at_iteration_start(lab):
             session.note_records(lab.step_iteration())
+            travel.arrived(session)
         session.iteration_records = []
-    lab.train(iterations=iterations)
+    travel.advance(session, iterations)
 
 
 def _publish(hub: Hub, session: Session) -> None:

@@ -5,7 +5,8 @@ the problem, and leaves the session as it was.
 
 Error codes: bad_json, not_an_object, missing_type, unknown_type, invalid (a field's value), rejected (the
 engine refused it, e.g. an incoherent loss), nothing_to_recover (a `recover` with no way out on
-offer), binary_frame and rate_limited (from app/live/endpoint.py).
+offer), session_limit (a branch when the server is full), binary_frame and rate_limited (from
+app/live/endpoint.py).
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from app.live import player
+from app.live import player, travel
 from app.live.hub import Hub
 from app.schemas import CLIENT_MESSAGE, MESSAGE_TYPES
 from app.schemas import messages as m
 from app.schemas.errors import describe
 from app.sessions import operations, recovery, stepping
 from app.sessions.labs import Diverged, OperationError
-from app.sessions.session import Session
+from app.sessions.session import Session, SessionLimit
 from app.wire.frames import state_payload
 
 _MAX_LISTED_ERRORS = 5
@@ -110,6 +111,8 @@ async def handle(hub: Hub, session: Session, text: str, sender: Sender | None = 
         return [error("rejected", exc.field, exc.message)]
     except Diverged:
         return []  # the diverged message already went to every socket of the session
+    except SessionLimit as exc:
+        return [error("session_limit", None, str(exc))]
     except recovery.NothingToRecover as exc:
         return [error("nothing_to_recover", None, str(exc))]
 
@@ -145,7 +148,9 @@ async def dispatch(
     elif isinstance(message, m.ResetMessage):
         await operations.reset(hub, session, message.seed)
     elif isinstance(message, m.RecoverMessage):
-        await recovery.recover(hub, session, message.learning_rate)
+        return await travel.recover(hub, session, message.learning_rate)
+    elif isinstance(message, travel.TRAVEL_MESSAGES):
+        return await travel.dispatch(hub, session, message)
     elif isinstance(message, m.SelectMessage):
         await operations.select(hub, session, message.example)
     elif isinstance(message, m.AddPointMessage):

@@ -53,6 +53,13 @@ class FrameOutputs(Outgoing):
     test_loss: list[float | None]
 
 
+class FrameTimeline(Outgoing):
+    """The steps the run's timeline can reach: first..latest (the frame's step before latest: the past)."""
+
+    first: int
+    latest: int
+
+
 class FrameHeader(Outgoing):
     """Everything a frame says besides the payload's map bytes."""
 
@@ -65,6 +72,7 @@ class FrameHeader(Outgoing):
     playing: bool
     speed: int
     selected: int
+    timeline: FrameTimeline
     metrics: Metrics
     history: list[HistoryPoint]
     weights: list[list[list[float]]]

@@ -20,6 +20,7 @@ from app.schemas.config import (
     Value,
     Weights,
 )
+from app.schemas.timeline import BackMessage, BranchMessage, ContinueMessage, SeekMessage
 from app.schemas.types import Integer, StepUnit, Strict, WithinSetting
 
 
@@ -150,7 +151,11 @@ ClientMessage = Annotated[
     | AddPointMessage
     | RemovePointMessage
     | HistoryMessage
-    | SyncMessage,
+    | SyncMessage
+    | SeekMessage
+    | BackMessage
+    | ContinueMessage
+    | BranchMessage,
     Field(discriminator="type"),
 ]
 CLIENT_MESSAGE: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
@@ -170,4 +175,8 @@ MESSAGE_TYPES: tuple[str, ...] = (
     "remove_point",
     "history",
     "sync",
+    "seek",
+    "back",
+    "continue",
+    "branch",
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from app.schemas.config import SessionConfig
+from app.schemas.timeline import ParentRef, TimelineReply
 from app.schemas.types import Outgoing, StepUnit
 
 
@@ -123,6 +124,8 @@ class SessionState(Outgoing):
     speed: int
     fps: float
     clients: int
+    parent: ParentRef | None
+    timeline: TimelineReply
 
 
 StepStop = Literal["time_limit", "cancelled"]

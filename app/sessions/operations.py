@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.sessions import travel
 from app.sessions.labs import build_lab, engine_call
 from app.sessions.publisher import Publisher
 from app.sessions.session import Session
@@ -21,6 +22,7 @@ async def set_hyper(hub: Publisher, session: Session, changes: dict[str, Any]) -
         diff = {name: [to_wire(old), to_wire(new)] for name, (old, new) in changed.items()}
         if diff:
             step_now = int(session.lab.cursor["step"])
+            travel.record(hub, session, {"kind": "change", "changes": diff})
             session.add_change(step_now, diff)
             hub.publish_text(session, {"type": "changed", "step": step_now, "changes": diff})
             hub.publish_frame(session, session.iteration_records or None)
@@ -49,6 +51,7 @@ def _restart(hub: Publisher, session: Session) -> None:
     session.clear_history()
     session.iteration_records = []
     session.diverged = None
+    travel.restart(session)
     metrics = hub.record_point(session)
     hub.publish_state(session)
     hub.publish_frame(session, None, metrics)
@@ -58,25 +61,27 @@ async def set_parameters(hub: Publisher, session: Session, weights: Any, biases:
     """Set every parameter exactly."""
     async with session.lock:
         engine_call(session.lab.set_parameters, weights, biases)
-        _parameters_changed(hub, session)
+        _parameters_changed(hub, session, {"kind": "edit", "what": "parameters"})
 
 
 async def set_weight(hub: Publisher, session: Session, layer: int, row: int, col: int, value: float) -> None:
     """Set W^layer[row][col]."""
     async with session.lock:
         engine_call(session.lab.set_weight, layer, row, col, value)
-        _parameters_changed(hub, session)
+        mark = {"kind": "edit", "what": "weight", "layer": layer, "row": row, "col": col}
+        _parameters_changed(hub, session, mark)
 
 
 async def set_bias(hub: Publisher, session: Session, layer: int, row: int, value: float) -> None:
     """Set b^layer[row]."""
     async with session.lock:
         engine_call(session.lab.set_bias, layer, row, value)
-        _parameters_changed(hub, session)
+        _parameters_changed(hub, session, {"kind": "edit", "what": "bias", "layer": layer, "row": row})
 
 
-def _parameters_changed(hub: Publisher, session: Session) -> None:
-    """New loss-curve point and a frame after an edit of the parameters."""
+def _parameters_changed(hub: Publisher, session: Session, mark: dict[str, Any]) -> None:
+    """The edit on the timeline, a new loss-curve point and a frame after an edit of the parameters."""
+    travel.record(hub, session, mark)
     session.diverged = None
     metrics = hub.record_point(session)
     hub.publish_frame(session, session.iteration_records or None, metrics)
@@ -96,8 +101,10 @@ async def change_points(
     async with session.lock:
         if add is not None:
             engine_call(session.lab.add_point, *add)
+            travel.record(hub, session, {"kind": "data", "what": "add"})
         elif remove is not None:
             engine_call(session.lab.remove_point, remove)
+            travel.record(hub, session, {"kind": "data", "what": "remove", "index": remove})
         metrics = hub.record_point(session)
         hub.publish_state(session)
         hub.publish_frame(session, None, metrics)

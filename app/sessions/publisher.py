@@ -24,7 +24,8 @@ class Publisher:
     def record_point(self, session: Session) -> dict[str, Any]:
         """Compute the metrics, append them to the loss curve, and return them."""
         metrics = metrics_of(session)
-        session.add_point(history_point(session, metrics))
+        if not session.in_past:  # replaying the past: its points are on the curve already
+            session.add_point(history_point(session, metrics))
         news = session.recovery.note(session.lab, metrics, self.settings)  # keyframe, saturation
         if news is not None:
             self.publish_text(session, news)

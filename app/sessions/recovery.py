@@ -1,10 +1,11 @@
 """The way out of a dead end: back to the checkpoint before the loss began to blow up (a divergence) or
 before the hidden units saturated, at a learning rate tried from there (app/sessions/keyframes.py), and on.
 
-Taking it restores that keyframe exactly (Lab.restore), sets the suggested (or the given) rate as a live
-change logged at that step, forgets the loss-curve points and changes after it, and sends every socket the
-new state. Nothing to go back to (no divergence or saturation reported, or its keyframe no longer kept, e.g.
-after a restart) is `NothingToRecover`, and the session is unchanged.
+Taking it is a jump back on the run's timeline plus a branch (app/sessions/branching.py): a new session
+from that step at the suggested (or the given) rate, sharing the run's history up to there; the run that
+diverged or saturated stays as it was, its timeline marking the branch. Nothing to go back to (no
+divergence or saturation reported, or its step no longer on the timeline) is `NothingToRecover`, and the
+session is unchanged.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ import asyncio
 from typing import Any
 
 from app.engine.errors import DivergenceError
-from app.engine.lab import Lab
+from app.sessions import branching
 from app.sessions.keyframes import way_back
-from app.sessions.labs import divergence_report, engine_call
+from app.sessions.labs import divergence_report
 from app.sessions.publisher import Publisher
-from app.sessions.session import Session
-from app.wire.codec import to_wire
+from app.sessions.session import Session, SessionStore
 
 
 class NothingToRecover(Exception):
@@ -45,29 +45,18 @@ def plan_of(session: Session) -> dict[str, Any]:
     )
 
 
-async def recover(hub: Publisher, session: Session, learning_rate: float | None) -> None:
-    """Take the way out: back to its keyframe, at `learning_rate` (None: the suggested one), and on."""
-    async with session.lock:
-        plan = plan_of(session)
-        step = int(plan["step"])
-        frame = session.recovery.ring.get(step)
-        if frame is None:
-            raise NothingToRecover(
-                f"nothing to recover: the checkpoint of step {step} is no longer kept "
-                "(checkpoints do not survive a restart); reset, or lower the rate and step on"
-            )
-        rate = float(plan["learning_rate"]) if learning_rate is None else learning_rate
-        lab = engine_call(Lab.restore, frame.saved)
-        changed = engine_call(lab.set_hyper, learning_rate=rate)
-        engine_call(lab.select, session.lab.config.selected)  # the traced example stays the one chosen
-        session.playing = False
-        session.lab = lab
-        session.iteration_records = []
-        session.diverged = None
-        session.forget_from(step)
-        session.recovery.adopt(lab, step)
-        if changed:
-            session.add_change(step, {name: [to_wire(a), to_wire(b)] for name, (a, b) in changed.items()})
-        metrics = hub.record_point(session)
-        hub.publish_state(session)
-        hub.publish_frame(session, None, metrics)
+async def recover(
+    hub: Publisher, store: SessionStore, session: Session, learning_rate: float | None
+) -> Session:
+    """Take the way out: a branch of the run from its keyframe's step at `learning_rate` (None: the
+    suggested one); the diverged or saturated run stays as it is, its timeline marking the branch."""
+    plan = plan_of(session)
+    step = int(plan["step"])
+    if not session.timeline.first <= step <= session.timeline.latest:
+        raise NothingToRecover(
+            f"nothing to recover: step {step} is no longer on the run's timeline "
+            f"({session.timeline.first}..{session.timeline.latest}); reset, or lower the rate and step on"
+        )
+    rate = float(plan["learning_rate"]) if learning_rate is None else learning_rate
+    session.playing = False
+    return await branching.branch(hub, store, session, step, {"learning_rate": rate}, "recover")

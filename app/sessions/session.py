@@ -18,10 +18,22 @@ from app.config import Settings
 from app.engine.lab import Lab
 from app.sessions.history import History
 from app.sessions.keyframes import Recovery
+from app.timeline.timeline import Bounds, Timeline
 from app.wire.snapshot import Snapshot
 
 ID_BYTES = 16  # 128 bits
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(ID_BYTES)
+
+
+def bounds_of(settings: Settings) -> Bounds:
+    """A timeline's bounds from the settings."""
+    return Bounds(
+        settings.timeline_keyframe_work,
+        settings.timeline_max_spacing,
+        settings.timeline_max_keyframes,
+        settings.timeline_max_bytes,
+        settings.timeline_max_events,
+    )
 
 
 class Outlet(Protocol):
@@ -64,7 +76,9 @@ class Session:
     lab: Lab
     max_history: int
     fps: float
+    bounds: Bounds = field(default_factory=lambda: bounds_of(Settings()))
     history: History = field(init=False)  # the loss curve, columnar (app/sessions/history.py)
+    timeline: Timeline = field(init=False)  # every recorded step of the run (app/timeline/)
     unsent_points: list[dict[str, Any]] = field(default_factory=list)  # history points since the last frame
     changes: list[dict[str, Any]] = field(default_factory=list)
     iteration_records: list[dict[str, Any]] = field(default_factory=list)  # the current iteration's, so far
@@ -83,6 +97,30 @@ class Session:
 
     def __post_init__(self) -> None:
         self.history = History(self.max_history)
+        self.timeline = Timeline(self.bounds)
+
+    @property
+    def step(self) -> int:
+        """The lab's step (iterations completed)."""
+        return int(self.lab.cursor["step"])
+
+    @property
+    def in_past(self) -> bool:
+        """The run has been taken back: its recorded history goes on beyond the current step."""
+        return self.step < self.timeline.latest
+
+    def timeline_payload(self) -> dict[str, Any]:
+        """The run's timeline as the wire has it (marks and branches copied)."""
+        return self.timeline.payload(self.step)
+
+    def timeline_span(self) -> dict[str, int]:
+        """{"first", "latest"}: the steps the run's timeline can reach."""
+        return {"first": self.timeline.first, "latest": self.timeline.latest}
+
+    @property
+    def parent(self) -> dict[str, Any] | None:
+        """The run this one branched from: {"id", "step"}, or None."""
+        return self.timeline.parent
 
     @property
     def saturated(self) -> dict[str, Any] | None:
@@ -182,7 +220,9 @@ class SessionStore:
             session_id = secrets.token_urlsafe(ID_BYTES)
             while session_id in self._sessions:
                 session_id = secrets.token_urlsafe(ID_BYTES)
-        session = Session(session_id, lab, self.settings.max_history, self.settings.max_fps)
+        s = self.settings
+        session = Session(session_id, lab, s.max_history, s.max_fps, bounds_of(s))
+        session.timeline.start(lab, {"kind": "start", "seed": int(lab.config.seed)})
         self._sessions[session_id] = session
         return session
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from app.engine.errors import DivergenceError
 from app.engine.lab import Lab
-from app.sessions import recovery
+from app.sessions import recovery, travel
 from app.sessions.labs import Diverged
 from app.sessions.publisher import Publisher
 from app.sessions.session import Session
@@ -60,7 +60,6 @@ class Stepper:
     def __init__(self, hub: Publisher, session: Session, gone: Stop | None = None) -> None:
         self.hub = hub
         self.session = session
-        self.lab = session.lab
         self.limit = hub.settings.max_records_per_reply
         self.keep: deque[dict[str, Any]] = deque(maxlen=self.limit)
         self.produced = 0
@@ -69,10 +68,17 @@ class Stepper:
         self.gone = gone
         self.stopped: Literal["time_limit", "cancelled"] | None = None
 
+    @property
+    def lab(self) -> Lab:
+        """The session's lab (replaying the past may replace it at a recorded change)."""
+        return self.session.lab
+
     def _add(self, records: Sequence[dict[str, Any]]) -> None:
         self.session.note_records(list(records))
         self.keep.extend(records)
         self.produced += len(records)
+        if records and records[-1]["phase"] == "update":
+            travel.arrived(self.session)
 
     async def _yield(self) -> bool:
         """Let the event loop run others; True when the step must stop here (and why, in `stopped`)."""
@@ -105,7 +111,7 @@ class Stepper:
         fast = count - done - recorded
         while fast > 0:
             n = min(fast, self.chunk)
-            self.lab.train(iterations=n)
+            travel.advance(self.session, n)
             self.session.iteration_records = []
             self.produced += n * per
             fast -= n
@@ -151,8 +157,7 @@ async def step(
     try:
         async with session.lock:
             session.playing = False
-            lab = session.lab
-            before = int(lab.cursor["step"])
+            before = session.step
             stepper = Stepper(hub, session, gone)
             try:
                 if unit == "phase":
@@ -165,7 +170,7 @@ async def step(
                 session.iteration_records = []
                 raise Diverged(await diverge(hub, session, error)) from None
             session.diverged = None
-            metrics = hub.record_point(session) if int(lab.cursor["step"]) != before else None
+            metrics = hub.record_point(session) if session.step != before else None
             hub.publish_frame(session, session.iteration_records, metrics)
             await hub.settle(session)
             records = to_wire(list(stepper.keep), "records")
@@ -180,6 +185,9 @@ async def diverge(hub: Publisher, session: Session, error: DivergenceError) -> d
     report = await recovery.divergence(session, error)
     session.playing = False
     session.diverged = report
+    mark = {"step": int(error.step), "kind": "diverged", "message": report["message"]}
+    session.timeline.add_mark(mark)
+    travel.publish_timeline(hub, session)
     hub.publish_text(session, report)
     hub.publish_frame(session)
     return report

@@ -48,6 +48,12 @@ class FrameSource(Protocol):
     def curve(self) -> list[dict[str, Any]]:
         """The loss curve as stored plus the newest point."""
 
+    def timeline_payload(self) -> dict[str, Any]:
+        """The run's timeline as the wire has it (docs/protocol.md, "Timeline")."""
+
+    def timeline_span(self) -> dict[str, int]:
+        """{"first", "latest"}: the steps the run's timeline can reach."""
+
     def take_unsent_points(self) -> list[dict[str, Any]]:
         """The loss-curve points since the previous frame (forgotten once taken)."""
 
@@ -107,6 +113,7 @@ def state_payload(session: FrameSource, metrics: dict[str, Any] | None = None) -
     """The SessionState of docs/protocol.md."""
     lab = session.lab
     cursor = to_wire(lab.cursor, "cursor")
+    timeline = session.timeline_payload()
     return {
         "id": session.id,
         "config": config_view(session),
@@ -126,6 +133,8 @@ def state_payload(session: FrameSource, metrics: dict[str, Any] | None = None) -
         "speed": session.speed,
         "fps": session.fps,
         "clients": len(session.connections),
+        "parent": timeline["parent"],
+        "timeline": timeline,
     }
 
 
@@ -162,6 +171,7 @@ def build_frame(
         "playing": session.playing,
         "speed": session.speed,
         "selected": int(lab.config.selected),
+        "timeline": session.timeline_span(),
         "metrics": metrics,
         "history": session.take_unsent_points(),
         "grad_weights": grad_w,

@@ -141,6 +141,8 @@ def test_every_message_type_has_a_model() -> None:
         "select": {"example": 0},
         "add_point": {"x": [0.0, 1.0], "label": 1},
         "remove_point": {"index": 0},
+        "seek": {"step": 0},
+        "branch": {"step": 0},
     }
     for name in MESSAGE_TYPES:
         message = CLIENT_MESSAGE.validate_python({"type": name, **minimal.get(name, {})})
