@@ -1,6 +1,7 @@
 /**
  * Boots the lab page: reads the server's configuration from <body data-*>, creates (or reopens) the
- * session, opens the socket, mounts every view and forwards the views' `bl:send` requests to the socket.
+ * session, opens the socket, mounts every view and forwards the views' `bl:send` requests to the socket
+ * (through the guard that asks before leaving the past) and their `bl:switch` requests (another run).
  *
  * URL options: `?preset=<name>` starts a new session from that preset; `?new` starts a new default session.
  */
@@ -9,7 +10,9 @@ import { createStore, initialState } from "./store.js";
 import { connect } from "./socket.js";
 import { createSession, forgetStoredSession, storedSessionId } from "./session.js";
 import { mount as mountControls } from "./controls/mount.js";
+import { createGuard } from "./controls/guard.js";
 import { mount as mountHelp } from "./views/help/help.js";
+import { mountDialogs } from "./controls/dialogs.js";
 
 /** [view folder under views/ (its module has the same name), root element id] of the views that draw the network and its numbers. */
 const VIEWS = [
@@ -17,6 +20,8 @@ const VIEWS = [
   ["boundary", "boundary-view"],
   ["loss", "loss-view"],
   ["math", "math-view"],
+  ["timeline", "timeline-view"],
+  ["compare", "compare-overlay"],
 ];
 
 function readMeta() {
@@ -70,12 +75,17 @@ async function boot() {
 
   let socket = null;
   const early = [];
-  document.addEventListener("bl:send", (e) => {
-    if (socket) socket.send(e.detail);
-    else early.push(e.detail);
-  });
+  const toSocket = (msg) => {
+    if (socket) socket.send(msg);
+    else early.push(msg);
+  };
+  // From the past, a forward step or a change asks first (controls/guard.js).
+  const guard = createGuard(store, toSocket);
+  document.addEventListener("bl:send", (e) => guard(e.detail));
+  document.addEventListener("bl:switch", (e) => socket?.switchTo(e.detail.id));
 
   mountControls(document.getElementById("controls"), store);
+  mountDialogs(store, guard, toSocket);
   mountHelp(document.getElementById("help-overlay"), store);
   await mountViews(store);
 

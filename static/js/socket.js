@@ -9,7 +9,8 @@
  */
 
 import { decodeFrame } from "./frame.js";
-import { createSession, rememberConfig, rememberSession } from "./session.js";
+import { appendHistory, changedUpdate, frameTimeline, mergeHistory, stateUpdate, stoppedShort, timelineOf } from "./messages.js";
+import { createSession, rememberSession } from "./session.js";
 import { currentRecords } from "./views/network/values.js";
 
 const BACKOFF_MIN_MS = 250;
@@ -133,7 +134,15 @@ export function connect(store, wsBase, sessionId) {
     }
     switch (msg.type) {
       case "state":
-        onState(msg);
+        store.set(stateUpdate(msg, store.get()));
+        break;
+      case "timeline":
+        store.set({ timeline: { ...timelineOf(msg, store.get().timeline?.parent), step: store.get().frame?.step ?? msg.step } });
+        break;
+      case "branched":
+        // A new run (a branch, a sibling, a way out of a dead end): the page works on it from now on.
+        switchTo(msg.id);
+        document.dispatchEvent(new CustomEvent("bl:branched", { detail: msg }));
         break;
       case "error":
         store.set({ error: { ...msg, at: Date.now() } });
@@ -146,7 +155,7 @@ export function connect(store, wsBase, sessionId) {
         store.set({ saturated: msg.saturated ?? null });
         break;
       case "changed":
-        onChanged(msg);
+        store.set(changedUpdate(msg, store.get()));
         break;
       case "history":
         onHistory(msg.points ?? []);
@@ -157,43 +166,6 @@ export function connect(store, wsBase, sessionId) {
       default:
         break;
     }
-  }
-
-  /** What a step that stopped short says: how far it got and why. */
-  function stoppedShort(msg) {
-    const why = msg.stopped === "time_limit" ? "it reached the server's time limit for one step" : "it was cancelled";
-    return `The step stopped after ${msg.done} of ${msg.requested} ${msg.unit}s: ${why}.`;
-  }
-
-  /** A live change: mark it for the loss curve and apply it to the known configuration. */
-  function onChanged(msg) {
-    const s = store.get();
-    const partial = { changes: [...s.changes, { step: msg.step, changes: msg.changes }] };
-    if (s.session) {
-      const config = { ...s.session.config };
-      for (const [field, [, value]] of Object.entries(msg.changes)) config[field] = value;
-      partial.session = { ...s.session, config };
-      rememberConfig(config);
-    }
-    store.set(partial);
-  }
-
-  function onState(msg) {
-    rememberSession(msg);
-    const s = store.get();
-    const speed = (msg.playing ? msg.speed : s.speed) || msg.speed || 1;
-    store.set({
-      session: msg,
-      history: (msg.history ?? []).slice(),
-      changes: (msg.changes ?? []).slice(),
-      diverged: msg.diverged ?? null,
-      saturated: msg.saturated ?? null,
-      example: msg.config?.selected ?? s.example,
-      records: [],
-      phase: null,
-      playing: Boolean(msg.playing),
-      speed,
-    });
   }
 
   function onBinary(buffer) {
@@ -264,6 +236,8 @@ export function connect(store, wsBase, sessionId) {
       partial.phase = null;
     }
     if (s.diverged && h.step > s.diverged.step) partial.diverged = null;
+    const timeline = frameTimeline(s.timeline, h);
+    if (timeline) partial.timeline = timeline;
     // Only what changed: every key set wakes its subscribers.
     if (typeof h.playing === "boolean" && h.playing !== s.playing) partial.playing = h.playing;
     if (h.playing && typeof h.speed === "number" && h.speed !== s.speed) partial.speed = h.speed;
@@ -271,26 +245,22 @@ export function connect(store, wsBase, sessionId) {
     store.set(partial);
   }
 
-  open();
-  return { send, sessionId: () => id };
-}
-
-/**
- * Append points whose step is beyond the last one (in place); a point at the last step replaces it
- * (the metrics after an edit of the parameters, at the same step).
- */
-function appendHistory(history, points) {
-  for (const p of points) {
-    const last = history.length > 0 ? history[history.length - 1].step : -Infinity;
-    if (p.step > last) history.push(p);
-    else if (p.step === last) history[history.length - 1] = p;
+  /** Work on session `next` from now on: close this socket (without reconnecting) and open one to it. */
+  function switchTo(next) {
+    if (!next || next === id) return;
+    id = next;
+    resume = { playing: false, speed: store.get().speed || 1 };
+    const old = ws;
+    ws = null;
+    if (old) {
+      old.onclose = null;
+      old.onmessage = null;
+      old.close(1000, "switching runs");
+    }
+    store.set({ connection: "connecting", replay: false, dialog: null });
+    open();
   }
-}
 
-/** A new history array: the union of both, one point per step, in step order. */
-function mergeHistory(history, points) {
-  const byStep = new Map();
-  for (const p of history) byStep.set(p.step, p);
-  for (const p of points) byStep.set(p.step, p);
-  return [...byStep.values()].sort((a, b) => a.step - b.step);
+  open();
+  return { send, switchTo, sessionId: () => id };
 }

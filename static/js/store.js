@@ -30,6 +30,12 @@ export function initialState() {
     diverged: null,
     saturated: null,
     error: null,
+    /** The run's recorded history (GET /api/sessions/{id}/timeline): {first, latest, step, marks, branches, parent}. */
+    timeline: null,
+    /** Forward steps from the past replay the recorded run without asking (after ← or a "replay" answer). */
+    replay: false,
+    /** The open dialog: {kind: "prompt" | "branch" | "compare", ...} or null (one at a time). */
+    dialog: null,
   };
 }
 

@@ -24,11 +24,15 @@ LAYOUT_SCRIPT = """() => {
     const r = e.getBoundingClientRect();
     return {l: r.left, t: r.top, r: r.right, b: r.bottom};
   };
-  const panels = ['#controls', '#network-view', '#boundary-view', '#loss-view', '#math-view']
+  const panels = ['#controls', '#network-view', '#boundary-view', '#loss-view', '#math-view',
+    '#timeline-view']
     .map((s) => ({s, ...box(document.querySelector(s))}));
-  // The header's parts: each button, the phase indicator, the counters, the connection status.
+  // The header's parts: each button, the phase indicator, the counters, the connection status; the past's
+  // bar (its text and buttons); the timeline strip's scrubber, position, run picker and buttons.
   const parts = [...document.querySelectorAll(
-    '.bar-main button, .bar-main select, #phase-indicator, #counters, #connection-status')]
+    '.bar-main button, .bar-main select, #phase-indicator, #counters, #connection-status, ' +
+    '.bar-past button, #past-text, #timeline-view button, #timeline-view select, #timeline-scrub, ' +
+    '#timeline-position, .tl-title')]
     .filter((e) => e.getClientRects().length > 0)
     .map((e) => ({s: e.id || e.textContent.trim().slice(0, 20), ...box(e)}));
   const hit = (a, b) => a.l + 1 < b.r && b.l + 1 < a.r && a.t + 1 < b.b && b.t + 1 < a.b;
@@ -42,7 +46,8 @@ LAYOUT_SCRIPT = """() => {
   probe.style.cssText = 'position:absolute;visibility:hidden;white-space:pre';
   document.body.append(probe);
   for (const e of document.querySelectorAll(
-      '.bar-main *, .settings select, .bv-caption, .bv-hint, .lv-head, .lv-key, .nv-legend')) {
+      '.bar-main *, .settings select, .bv-caption, .bv-hint, .lv-head, .lv-key, .nv-legend, ' +
+      '.bar-past *, #timeline-view .tl-row > *')) {
     if (e.getClientRects().length === 0) continue;
     if (e.tagName === 'SELECT') {
       const o = e.options[e.selectedIndex];

@@ -70,7 +70,8 @@ FOCUSED = """() => {
 
 # Every control a person can use (visible, enabled), by the same key.
 CONTROLS = """() => [...document.querySelectorAll(
-    '#controls button, #controls select, #controls input, #math-view button, #loss-view button')]
+    '#controls button, #controls select, #controls input, #math-view button, #loss-view button, ' +
+    '#timeline-view button, #timeline-view select, #timeline-view input')]
   .filter((e) => e.getClientRects().length > 0 && !e.disabled && getComputedStyle(e).visibility !== 'hidden')
   .map((e) => [...document.querySelectorAll('button, select, input')].indexOf(e))"""
 

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.browser
 
 FITS_SCRIPT = """() => {
   const doc = document.scrollingElement;
-  const panels = ['#controls', '#network-view', '#boundary-view', '#loss-view', '#math-view'].map((s) => {
+  const panels = ['#controls', '#network-view', '#boundary-view', '#loss-view', '#math-view',
+                  '#timeline-view'].map((s) => {
     const r = document.querySelector(s).getBoundingClientRect();
     return {s, top: r.top, left: r.left, bottom: r.bottom, right: r.right, w: r.width, h: r.height};
   });

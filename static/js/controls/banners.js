@@ -101,16 +101,16 @@ function renderSaturated(el, s, store) {
 }
 
 /**
- * The way out (back to `recover.step`, on at `recover.learning_rate`), Reset and dismiss. The server
- * answers the way out with the restored state, which clears the banner.
+ * The way out (a branch from `recover.step` at `recover.learning_rate`), Reset and dismiss. The server
+ * answers the way out with `branched` and the page switches to the new run, which clears the banner.
  */
 function actions(recover, recoverId, resetId, dismiss) {
   const back = recover
     ? button(
-        `Go back to step ${recover.step}, continue at learning rate η = ${fmt(recover.learning_rate)}`,
-        `Restore the network as it was at step ${recover.step}` +
+        `Go back to step ${recover.step} and branch at η = ${fmt(recover.learning_rate)}`,
+        `A new run from step ${recover.step} of this one` +
           (recover.loss !== null && recover.loss !== undefined ? ` (loss ${fmt(recover.loss)})` : "") +
-          `, before it got stuck, and train on from there at learning rate ${fmt(recover.learning_rate)}`,
+          `, before it got stuck, at learning rate ${fmt(recover.learning_rate)}; this run is kept as it is, and the timeline shows the branch`,
         () => send({ type: "recover" }),
         { id: recoverId },
       )

@@ -1,10 +1,11 @@
 /**
  * The controls bar (#controls): the transport row (play, step, reset, phase indicator, status) on top,
- * then the data row and the network/training row; plus the banners (#banners) for divergence and
+ * then the data row and the network/training row, then (in the past) the bar that says so; plus the banners (#banners) for divergence and
  * reconnection and the error toasts (#toasts).
  */
 
 import { mountBanners } from "./banners.js";
+import { pastBar } from "./past-bar.js";
 import { dataRow } from "./data.js";
 import { trainingRow } from "./training.js";
 import { transportRow } from "./transport.js";
@@ -19,7 +20,7 @@ export function mount(root, store) {
   const settings = document.createElement("div");
   settings.className = "settings";
   settings.append(dataRow(store), trainingRow(store));
-  root.replaceChildren(transportRow(store), settings);
+  root.replaceChildren(transportRow(store), settings, pastBar(store));
   const banners = document.getElementById("banners");
   const toasts = document.getElementById("toasts");
   if (banners && toasts) mountBanners(banners, toasts, store);

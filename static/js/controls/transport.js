@@ -1,5 +1,5 @@
 /**
- * The first control row: play/pause, step phase/iteration/epoch, reset, re-randomise, speed; where the
+ * The first control row: play/pause, step back a phase/iteration, step phase/iteration/epoch, reset, re-randomise, speed; where the
  * iteration is (phase indicator), counters and losses (kept back while answers are hidden); connection
  * status; presenter, settings and help.
  */
@@ -56,6 +56,16 @@ export function transportRow(store) {
     "div",
     { class: "group transport" },
     play,
+    button("◀◀", "Back one iteration (shift + ←)", () => send({ type: "back", unit: "iteration" }), {
+      id: "btn-back-iteration",
+      class: "compact",
+      "aria-label": "Back one iteration",
+    }),
+    button("◀", "Back one phase (←)", () => send({ type: "back", unit: "phase" }), {
+      id: "btn-back-phase",
+      class: "compact",
+      "aria-label": "Back one phase",
+    }),
     button("Phase ›", "Next phase (→)", () => send({ type: "step", unit: "phase", count: 1 }), { id: "btn-step-phase" }),
     button("Iteration »", "Next iteration (shift + →)", () => send({ type: "step", unit: "iteration", count: 1 }), {
       id: "btn-step-iteration",

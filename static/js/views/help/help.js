@@ -7,6 +7,7 @@
 import { HIDE_ANSWERS_KEY } from "../../answers.js";
 import { drawLegend } from "../../palette.js";
 import { button, h, send } from "../../controls/dom.js";
+import { trapTab } from "../../controls/modal.js";
 import { togglePlay } from "../../controls/transport.js";
 import { NOTATIONS, notationOf } from "../shared/notation.js";
 
@@ -18,6 +19,8 @@ const SHORTCUTS = [
   ["Space", "play / pause"],
   ["→", "next phase (one layer forward or backward, the loss, or the update)"],
   ["Shift + →", "finish the iteration"],
+  ["←", "back one phase: exactly undoes →, the same records are shown again"],
+  ["Shift + ←", "back one iteration (to the start of the previous one)"],
   ["E", "finish the epoch"],
   ["R", "reset to the same initialisation"],
   ["P", "presenter mode (large type for a projector)"],
@@ -71,17 +74,7 @@ export function mount(root, store) {
   root.replaceChildren(card);
   // Tab goes round the dialog's controls instead of leaving it.
   card.addEventListener("keydown", (e) => {
-    if (e.key !== "Tab") return;
-    const stops = [...card.querySelectorAll("button, input:checked, input:not([type=radio])")];
-    const first = stops[0];
-    const last = stops[stops.length - 1];
-    if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault();
-      first.focus();
-    } else if (e.shiftKey && document.activeElement === first) {
-      e.preventDefault();
-      last.focus();
-    }
+    if (e.key === "Tab") trapTab(card, e, "button, input:checked, input:not([type=radio])");
   });
   root.addEventListener("click", (e) => {
     if (e.target === root) setUi(store, { helpOpen: false });
@@ -158,7 +151,9 @@ function onKey(e, store) {
     if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
     return;
   }
-  if (typing(e.target) || (e.repeat && e.key !== "ArrowRight")) return;
+  if (typing(e.target) || (e.repeat && e.key !== "ArrowRight" && e.key !== "ArrowLeft")) return;
+  // A dialog (the past's prompt, branch, compare) keeps the keys to itself.
+  if (store.get().dialog) return;
   const helpOpen = store.get().ui.helpOpen;
   let handled = true;
   switch (e.key) {
@@ -167,6 +162,9 @@ function onKey(e, store) {
       break;
     case "ArrowRight":
       if (!helpOpen) send({ type: "step", unit: e.shiftKey ? "iteration" : "phase", count: 1 });
+      break;
+    case "ArrowLeft":
+      if (!helpOpen) send({ type: "back", unit: e.shiftKey ? "iteration" : "phase" });
       break;
     case "e":
     case "E":

@@ -1,6 +1,7 @@
 /**
  * The loss-curve view (plotly.js): training and test loss over steps, accuracy on a second axis for
- * classification, and a vertical mark at every live hyperparameter change naming what changed.
+ * classification, and a vertical mark at every live hyperparameter change naming what changed; a click on it
+ * goes back to that step and a marker stands at the step shown while in the past (cursor.js).
  *
  * plotly costs ~10 ms per figure update (more on a busy machine), so new points are batched and drawn with
  * Plotly.extendTraces at most four times a second when stepping and twice a second while playing (and in at
@@ -13,6 +14,7 @@
 
 import { HIDDEN_TEXT, lossHidden } from "../../answers.js";
 import { fmt } from "../../format.js";
+import { attachCursor } from "./cursor.js";
 import { marksLayout } from "./marks.js";
 import { el, startView, textSize } from "../shared/view-frame.js";
 
@@ -274,6 +276,7 @@ export function mount(root, store) {
   });
   observer.observe(plot);
 
+  attachCursor(root, plot, store);
   store.subscribe(["history", "changes", "session", "records"], schedule);
   let hiding = false;
   store.subscribe(["ui"], (state) => {

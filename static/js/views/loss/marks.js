@@ -1,49 +1,9 @@
 /**
  * Marks for live hyperparameter changes on the loss curve: a dotted vertical line at the step of each change
- * and a label naming what changed, e.g. "η 0.03 → 0.3".
+ * and a label naming what changed, e.g. "η 0.03 → 0.3" (shared/changes.js writes it).
  */
 
-import { fmt } from "../../format.js";
-
-/** How each live field is named on the curve (the lectures' symbols where they have one). */
-const NAMES = {
-  learning_rate: "η",
-  batch_size: "B",
-  regularization_rate: "λ",
-  regularization: "regularisation",
-  momentum: "μ",
-  optimizer: "optimiser",
-  train_biases: "train biases",
-  shuffle: "shuffle",
-  drop_last: "drop last",
-};
-
-function value(v) {
-  if (typeof v === "number") return fmt(v);
-  if (typeof v === "boolean") return v ? "on" : "off";
-  if (v === null || v === undefined) return "—";
-  return String(v);
-}
-
-/** A batch size as used: "999 (= 250, the whole training set)" when it exceeds the training set. */
-function batchValue(v, nTrain) {
-  return typeof v === "number" && nTrain > 0 && v > nTrain ? `${fmt(v)} (= ${fmt(nTrain)}, all)` : value(v);
-}
-
-/**
- * The text of one change: {learning_rate: [0.03, 0.3]} → "η 0.03 → 0.3" (several fields joined by "; ").
- * @param {Record<string, [unknown, unknown]>} changes
- * @param {number} [nTrain] training examples: a batch size above it is shown with the one used
- */
-export function changeText(changes, nTrain = 0) {
-  return Object.entries(changes ?? {})
-    .map(([field, pair]) => {
-      const [from, to] = Array.isArray(pair) ? pair : [undefined, pair];
-      const show = field === "batch_size" ? (v) => batchValue(v, nTrain) : value;
-      return `${NAMES[field] ?? field} ${show(from)} → ${show(to)}`;
-    })
-    .join("; ");
-}
+import { changeText } from "../shared/changes.js";
 
 /**
  * plotly shapes and annotations for every change mark.
