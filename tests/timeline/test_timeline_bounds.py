@@ -17,7 +17,7 @@ from app.timeline.timeline import MIN_REGULAR, Timeline
 from tests.support.helpers import new_session
 from tests.timeline.test_replay import parameters, seek, state, step
 
-SMALL = {
+SMALL: dict[str, int] = {
     # a keyframe every 10 iterations of the default network (25 parameters, batch 10)
     "timeline_keyframe_work": 2500,
     "timeline_max_keyframes": 20,
@@ -28,7 +28,12 @@ SMALL = {
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """The tests' settings with small timeline bounds."""
-    return dataclasses.replace(settings, **SMALL)
+    return dataclasses.replace(
+        settings,
+        timeline_keyframe_work=SMALL["timeline_keyframe_work"],
+        timeline_max_keyframes=SMALL["timeline_max_keyframes"],
+        timeline_max_events=SMALL["timeline_max_events"],
+    )
 
 
 def timeline_of(app: FastAPI, sid: str) -> Timeline:
