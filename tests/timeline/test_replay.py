@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from tests.support.helpers import new_session, open_socket, receive_until, settle
 
 CONFIG: dict[str, Any] = {"hidden_layers": [3, 2], "points": 80, "batch_size": 5}
+PER = 2 * 3 + 2  # phases of an iteration of CONFIG's 3-layer network
 CHUNK = 250  # iterations a REST step asks for at most (the tests' max_step_count is 300)
 
 Op = tuple[Any, ...]
@@ -51,7 +52,7 @@ OPS = st.one_of(
     st.tuples(st.just("remove"), st.integers(0, 30)),
 )
 RUN = settings(
-    max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 
 
@@ -152,10 +153,12 @@ def drive(client: TestClient, runs: list[tuple[str, Any]], ops: list[Op]) -> dic
 
 @RUN
 @given(
-    ops=st.lists(OPS, min_size=1, max_size=10), picks=st.lists(st.integers(0, 10**6), min_size=1, max_size=6)
+    ops=st.lists(OPS, min_size=1, max_size=10),
+    picks=st.lists(st.integers(0, 10**6), min_size=1, max_size=6),
+    unit=st.sampled_from(["iteration", "phase"]),  # how the replay after the last seek steps
 )
 def test_a_seek_lands_on_the_weights_an_independent_run_had_at_that_step(
-    client: TestClient, ops: list[Op], picks: list[int]
+    client: TestClient, ops: list[Op], picks: list[int], unit: str
 ) -> None:
     with twins(client) as runs:
         (sid, _), (twin, _) = runs
@@ -170,7 +173,9 @@ def test_a_seek_lands_on_the_weights_an_independent_run_had_at_that_step(
             assert parameters(body) == seen[to], f"step {to} after {ops}"
             assert body["timeline"]["latest"] == final["step"]
         # from the last seek, on to the latest step: the changes recorded after it are followed
-        replayed = step(client, sid, "iteration", final["step"] - to)["state"] if final["step"] > to else body
+        left = final["step"] - to
+        count = left * PER if unit == "phase" else left
+        replayed = step(client, sid, unit, count)["state"] if left else body
         assert replayed["step"] == final["step"]
         assert parameters(replayed) == parameters(final), f"replay from {to} after {ops}"
         assert replayed["config"] == final["config"]
