@@ -234,18 +234,3 @@ def test_a_change_in_the_past_discards_the_later_history_and_goes_on_from_there(
     on = step(client, sid, "iteration", 7)["state"]
     client.patch(f"/api/sessions/{twin}", json={"learning_rate": 0.1})
     assert on["step"] == 27 and parameters(on) == parameters(step(client, twin, "iteration", 7)["state"])
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="← then → at the latest step adds the latest step's loss-curve point again (the same cause as "
-    "tests/timeline/test_replay.py's replay to the latest step)",
-)
-def test_back_and_forth_at_the_latest_step_keeps_the_loss_curve(client: TestClient) -> None:
-    sid = new_session(client, **DEEP)
-    step(client, sid, "iteration", 5)
-    curve = state(client, sid)["history"]
-    for _ in range(3):
-        back(client, sid, "phase")
-        step(client, sid, "phase", 1)
-    assert state(client, sid)["history"] == curve
