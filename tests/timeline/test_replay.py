@@ -56,6 +56,11 @@ RUN = settings(
 )
 
 
+def known_bug(reason: str) -> pytest.MarkDecorator:
+    """A test of what the server should do and does not yet: it must fail (strict), for `reason`."""
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
 def state(client: TestClient, sid: str) -> dict[str, Any]:
     """GET /api/sessions/{sid}."""
     response = client.get(f"/api/sessions/{sid}")
@@ -191,10 +196,9 @@ def test_seek_then_step_reproduces_an_unchanged_run(client: TestClient) -> None:
         assert replayed["timeline"]["latest"] == 700
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a replay (→ after a seek or after ←) that arrives at the latest step adds that step's "
-    "loss-curve point again (Publisher.record_point only skips while the session is still in the past)",
+@known_bug(
+    "a replay (→ after a seek or after ←) that arrives at the latest step adds that step's "
+    "loss-curve point again (Publisher.record_point only skips while the session is still in the past)"
 )
 def test_replaying_to_the_latest_step_keeps_the_loss_curve_as_it_was(client: TestClient) -> None:
     sid = new_session(client, **CONFIG)
