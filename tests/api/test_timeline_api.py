@@ -251,3 +251,25 @@ def test_a_change_in_the_past_discards_the_later_history_and_goes_on_from_there(
     on = step(client, sid, "iteration", 7)["state"]
     client.patch(f"/api/sessions/{twin}", json={"learning_rate": 0.1})
     assert on["step"] == 27 and parameters(on) == parameters(step(client, twin, "iteration", 7)["state"])
+
+
+def test_custom_rows_travel_but_have_no_boundary(client: TestClient) -> None:
+    rows = {"inputs": [[1.5, -1.0, 1.3], [0.2, 0.4, -0.7]], "targets": [[1.0], [-1.0]]}
+    config = {
+        "dataset": rows,
+        "hidden_layers": [3],
+        "output_activation": "linear",
+        "loss": "sse",
+        "batch_size": 1,
+    }
+    sid = new_session(client, **config)
+    at_three = step(client, sid, "iteration", 3)["state"]
+    step(client, sid, "iteration", 4)
+    assert parameters(seek(client, sid, 3)) == parameters(at_three)
+    response = client.get(f"/api/sessions/{sid}/boundary", params={"step": 3})
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "dataset", response.text
+    branch = client.post(f"/api/sessions/{sid}/branch", json={"step": 3, "changes": {"learning_rate": 0.1}})
+    assert branch.status_code == 201, branch.text
+    assert branch.json()["data"]["inputs"] == rows["inputs"] and parameters(branch.json()) == parameters(
+        at_three
+    )
