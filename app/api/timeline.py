@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from fastapi.exceptions import RequestValidationError
 
 from app.api.responses import WireJSON
 from app.api.rest import INVALID, NOT_FOUND, HubDep, SessionDep, state_answer
@@ -19,6 +20,7 @@ from app.schemas.timeline import (
     TimelineReply,
 )
 from app.sessions import branching, travel
+from app.sessions.labs import OperationError
 from app.wire.codec import to_wire
 from app.wire.frames import state_payload
 
@@ -74,4 +76,9 @@ async def timeline(session: SessionDep) -> Response:
 async def boundary(session: SessionDep, hub: HubDep, step: Annotated[int, Query(ge=0, le=2**62)]) -> Response:
     """The run's decision boundary at recorded step `step`, the run not moved (to compare two runs)."""
     resolution = hub.settings.defaults.grid_resolution
-    return WireJSON(await travel.boundary(session, step, resolution))
+    try:
+        return WireJSON(await travel.boundary(session, step, resolution))
+    except OperationError as exc:  # the step is the query's; a run without a plane, the session's data
+        loc = ("query", "step") if exc.field == "step" else ("session", exc.field)
+        error = {"type": "rejected", "loc": loc, "msg": exc.message, "input": step}
+        raise RequestValidationError([error]) from None

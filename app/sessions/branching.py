@@ -63,5 +63,6 @@ async def branch(
         session.timeline.branches.append(entry)
         session.timeline.add_mark({"step": step, "kind": "branch", **entry})
         travel.publish_timeline(hub, session)
-        hub.record_point(child)
+        if child.history.last_step() != step:  # the parent's curve had no point at the branch step
+            hub.record_point(child)
         return child

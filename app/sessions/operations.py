@@ -52,7 +52,7 @@ def _restart(hub: Publisher, session: Session) -> None:
     session.iteration_records = []
     session.diverged = None
     travel.restart(session)
-    metrics = hub.record_point(session)
+    metrics = hub.record_point(session, changed=True)
     hub.publish_state(session)
     hub.publish_frame(session, None, metrics)
 
@@ -83,7 +83,7 @@ def _parameters_changed(hub: Publisher, session: Session, mark: dict[str, Any]) 
     """The edit on the timeline, a new loss-curve point and a frame after an edit of the parameters."""
     travel.record(hub, session, mark)
     session.diverged = None
-    metrics = hub.record_point(session)
+    metrics = hub.record_point(session, changed=True)
     hub.publish_frame(session, session.iteration_records or None, metrics)
 
 
@@ -105,7 +105,7 @@ async def change_points(
         elif remove is not None:
             engine_call(session.lab.remove_point, remove)
             travel.record(hub, session, {"kind": "data", "what": "remove", "index": remove})
-        metrics = hub.record_point(session)
+        metrics = hub.record_point(session, changed=True)
         hub.publish_state(session)
         hub.publish_frame(session, None, metrics)
 

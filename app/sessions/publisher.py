@@ -21,10 +21,13 @@ class Publisher:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def record_point(self, session: Session) -> dict[str, Any]:
-        """Compute the metrics, append them to the loss curve, and return them."""
+    def record_point(self, session: Session, changed: bool = False) -> dict[str, Any]:
+        """Compute the metrics, append them to the loss curve at a step past its newest point (a replay
+        of the past finds its points there already), or at the same step when `changed` (an edit, a new
+        run), and return them."""
         metrics = metrics_of(session)
-        if not session.in_past:  # replaying the past: its points are on the curve already
+        last = session.history.last_step()
+        if last is None or session.step > last or (changed and session.step == last):
             session.add_point(history_point(session, metrics))
         news = session.recovery.note(session.lab, metrics, self.settings)  # keyframe, saturation
         if news is not None:

@@ -70,8 +70,8 @@ def advance(session: Session, iterations: int) -> None:
     while left > 0:
         timeline, lab = session.timeline, session.lab
         step = int(lab.cursor["step"])
-        upcoming = timeline.next_event(max(step, timeline.applied))
-        n = left if upcoming is None or step >= timeline.latest else min(left, upcoming - step)
+        upcoming = None if step >= timeline.latest else timeline.next_event(max(step, timeline.applied))
+        n = left if upcoming is None else min(left, upcoming - step)
         lab.train(n)
         left -= n
         arrived(session)

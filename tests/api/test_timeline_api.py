@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from app.schemas import SessionState
 from app.schemas.timeline import BackReply, BoundaryReply, TimelineReply
 from tests.support.helpers import new_session, open_socket, play, receive_until, settle
-from tests.timeline.test_replay import known_bug, parameters, seek, state, step
+from tests.timeline.test_replay import parameters, seek, state, step
 
 DEEP: dict[str, Any] = {"hidden_layers": [3, 2], "points": 80}
 PER = 2 * 3 + 2  # phases of an iteration of a 3-layer network
@@ -112,10 +112,6 @@ def test_a_branch_is_a_new_run_from_the_parents_exact_state(client: TestClient) 
     assert state(client, sid)["step"] == 60  # a boundary does not move the run
 
 
-@known_bug(
-    "a branch's loss curve has its branch step's point twice: the parent's point at k is copied, then "
-    "branching.branch records another one (hub.record_point(child)) at the same step with the same values"
-)
 def test_a_branch_shares_the_parents_loss_curve_up_to_its_step(client: TestClient) -> None:
     sid = new_session(client)
     step(client, sid, "iteration", 30)
@@ -162,10 +158,6 @@ def test_bad_steps_are_refused_naming_step_and_nothing_is_lost(client: TestClien
     assert state(client, sid)["timeline"]["branches"] == []
 
 
-@known_bug(
-    "a boundary step past the latest is refused with loc ['body', 'step'] (OperationError's loc is "
-    "always under body) although step is a query parameter: -1 is refused as ['query', 'step']"
-)
 def test_a_boundary_at_an_unrecorded_step_is_refused_naming_the_query_step(client: TestClient) -> None:
     sid = new_session(client)
     step(client, sid, "iteration", 10)

@@ -28,9 +28,11 @@ def test_the_diverged_message_carries_the_way_out_and_recover_takes_it(client: T
         ws.send_text(json.dumps({"type": "recover"}))
         reply = BranchedMessage.model_validate(receive_until(ws, "branched", limit=2000))
         assert reply.parent.id == sid and reply.parent.step == 0 and reply.reason == "recover"
-        for socket in (ws, other):  # every socket of the run sees the branch on its timeline
-            timeline = TimelineMessage.model_validate(receive_until(socket, "timeline", limit=2000))
-            assert [b.id for b in timeline.branches] == [reply.id]
+        # every socket of the run sees the branch on its timeline (the sender before its reply)
+        timeline = TimelineMessage.model_validate(receive_until(other, "timeline", limit=2000))
+        assert [m.kind for m in timeline.marks][-1] == "diverged" and not timeline.branches
+        timeline = TimelineMessage.model_validate(receive_until(other, "timeline", limit=2000))
+        assert [b.id for b in timeline.branches] == [reply.id]
         with open_socket(client, reply.id) as branch:
             message = receive_until(branch, "state", limit=2000)
             state = SessionState.model_validate({k: v for k, v in message.items() if k != "type"})

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -54,11 +53,6 @@ OPS = st.one_of(
 RUN = settings(
     max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
-
-
-def known_bug(reason: str) -> pytest.MarkDecorator:
-    """A test of what the server should do and does not yet: it must fail (strict), for `reason`."""
-    return pytest.mark.xfail(strict=True, reason=reason)
 
 
 def state(client: TestClient, sid: str) -> dict[str, Any]:
@@ -196,10 +190,6 @@ def test_seek_then_step_reproduces_an_unchanged_run(client: TestClient) -> None:
         assert replayed["timeline"]["latest"] == 700
 
 
-@known_bug(
-    "a replay (→ after a seek or after ←) that arrives at the latest step adds that step's "
-    "loss-curve point again (Publisher.record_point only skips while the session is still in the past)"
-)
 def test_replaying_to_the_latest_step_keeps_the_loss_curve_as_it_was(client: TestClient) -> None:
     sid = new_session(client, **CONFIG)
     end = step(client, sid, "iteration", 300)["state"]
