@@ -10,6 +10,7 @@ made in the past ends the recorded future first (a `discarded` mark; the loss cu
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -120,8 +121,15 @@ async def _reach(session: Session, step: int, phases: int) -> Reached:
 
 
 def _adopt(hub: Publisher, session: Session, reached: Reached) -> list[Record]:
-    """Make a reached position the session's; publish a frame with its records."""
+    """Make a reached position the session's; publish a frame with its records (and the state first when
+    the settings or the data there are not those shown: the page's controls follow)."""
+    before = session.lab
     _swap(session, reached.lab)
+    after = session.lab
+    if before.data is not after.data or replace(before.config, selected=0) != replace(
+        after.config, selected=0
+    ):
+        hub.publish_state(session)
     session.timeline.applied = int(reached.lab.cursor["step"])
     session.iteration_records = list(reached.records)
     session.diverged = None

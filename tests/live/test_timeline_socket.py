@@ -139,3 +139,38 @@ def test_bad_time_travel_messages_are_refused_naming_the_field(client: TestClien
     after = state(client, sid)
     assert after["timeline"]["latest"] == 3 and after["timeline"]["branches"] == []
     assert after["history"] == before["history"]
+
+
+def test_a_seek_across_a_change_sends_the_settings_of_that_step(client: TestClient) -> None:
+    """The page's controls show the run's settings at the step sought: a seek to before a live change
+    sends the state (η as it was there), a seek within the same settings sends only a frame."""
+    sid = new_session(client)
+    step(client, sid, "iteration", 10)
+    client.patch(f"/api/sessions/{sid}", json={"learning_rate": 0.1})
+    step(client, sid, "iteration", 10)
+    with two_sockets(client, sid) as (ws, other):
+        send(ws, type="seek", step=15)
+        for socket in (ws, other):
+            assert frame_at(socket, 15)["timeline"]["latest"] == 20
+        send(ws, type="seek", step=5)
+        for socket in (ws, other):
+            message = state_before_frame(socket)
+            assert message is not None and message["step"] == 5
+            assert message["config"]["learning_rate"] == 0.03
+        send(ws, type="seek", step=8)
+        assert state_before_frame(ws) is None  # the same settings: a frame alone
+        send(ws, type="seek", step=18)
+        message = state_before_frame(ws)
+        assert message is not None and message["config"]["learning_rate"] == 0.1
+
+
+def state_before_frame(ws: Any) -> dict[str, Any] | None:
+    """The state message that came before the next frame, or None when a frame came alone."""
+    found = None
+    for _ in range(50):
+        message = receive(ws)
+        if message["type"] == "state":
+            found = message
+        elif message["type"] == "frame":
+            return found
+    raise AssertionError("no frame after the seek")
