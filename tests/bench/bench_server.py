@@ -37,6 +37,7 @@ from app.live.hub import Hub
 from app.sessions.labs import build_lab
 from app.wire.codec import unpack_frame
 from app.wire.frames import build_frame
+from tests.bench.report import print_load, print_rows
 from tests.support.live_server import LiveServer, start_server
 
 TARGETS = {"single_fps": 600.0, "frame_bytes": 45 * 1024, "fleet_fps_fraction": 0.95, "fleet_p99_ms": 150.0}
@@ -196,13 +197,8 @@ def main() -> int:
         ("  server CPU per delivered frame (ms)", figures["fleet_server_ms_per_frame"], ""),
         ("  client CPU meanwhile (cores)", figures["fleet_client_cores"], ""),
     ]  # fmt: skip
-    for label, value, target in rows:
-        print(f"{label:<52} {value:>10.2f}  {target}")
-    figures["load_average_end"] = os.getloadavg()[0]
-    print(
-        f"load average (1 min) at the start: {load:.2f}, at the end: {figures['load_average_end']:.2f}, "
-        f"on {os.cpu_count()} cores"
-    )
+    print_rows(rows)
+    print_load(figures, load)
     met = {
         "single_fps_in_process": figures["single_fps_in_process"] >= TARGETS["single_fps"],
         "single_fps_socket": figures["single_fps_produced"] >= TARGETS["single_fps"],

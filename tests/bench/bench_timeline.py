@@ -39,6 +39,7 @@ from app.sessions import travel
 from app.sessions.labs import build_lab
 from app.sessions.session import Session
 from app.wire.frames import build_frame
+from tests.bench.report import print_load, print_rows
 
 TARGETS = {"seek_p95_ms": 50.0, "timeline_mb": 16.0, "overhead_fraction": 0.05}
 ITERATIONS = 100_000
@@ -226,13 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         ("  overhead vs off", figures["overhead_long_vs_off_1000"], f"<= {TARGETS['overhead_fraction']:g}"),
         ("  its keyframes", figures["long_keyframes"], ""),
     ]  # fmt: skip
-    for label, value, target in rows:
-        print(f"{label:<52} {value:>10.3f}  {target}")
-    figures["load_average_end"] = os.getloadavg()[0]
-    print(
-        f"load average (1 min) at the start: {load:.2f}, at the end: {figures['load_average_end']:.2f}, "
-        f"on {os.cpu_count()} cores" + (" (--quick: a smoke run, not the targets' run)" if quick else "")
-    )
+    print_rows(rows, digits=3)
+    print_load(figures, load, " (--quick: a smoke run, not the targets' run)" if quick else "")
     met = {
         "seek_p95": figures["seek_p95_ms"] <= TARGETS["seek_p95_ms"],
         "timeline_mb": max(figures["timeline_nbytes_mb"], figures["timeline_traced_mb"])
