@@ -47,7 +47,10 @@ def _unblob(text: Any, dtype: np.dtype[Any], count: int, name: str) -> NDArray[A
     """`count` values of a base64 blob; ValueError naming `name` unless it holds exactly that many."""
     if not isinstance(text, str):
         raise ValueError(f"{name}: a base64 string is expected, not {type(text).__name__}")
-    raw = base64.b64decode(text, validate=True)
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except ValueError as exc:
+        raise ValueError(f"{name}: not base64 ({exc})") from exc
     if len(raw) != count * dtype.itemsize:
         raise ValueError(f"{name}: {len(raw)} bytes where {count} values take {count * dtype.itemsize}")
     values = np.frombuffer(raw, dtype=dtype)
@@ -282,7 +285,10 @@ def from_columns(data: dict[str, Any], bounds: Bounds) -> Timeline:
             raise ValueError(f"optimizer[{i}]: {name!r} is not the keyframe's optimizer")
     n_params = _int(data["n_params"], "n_params", 1)
     for c, d in sorted(set(zip(refs["config"], refs["data"], strict=True))):
-        size = Lab(configs[c], datasets[d]).network.theta.size
+        try:
+            size = Lab(configs[c], datasets[d]).network.theta.size
+        except ValueError as exc:
+            raise ValueError(f"configs[{c}] with datasets[{d}]: {exc}") from exc
         if size != n_params:
             raise ValueError(f"n_params: {n_params} where config {c}'s network has {size} parameters")
     theta = _unblob(data["theta"], FLOAT, n * n_params, "theta").reshape(n, n_params)

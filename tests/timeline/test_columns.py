@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.engine.labconfig import LabConfig
 from app.engine.lab import Lab
+from app.engine.labconfig import LabConfig
 from app.timeline import replay
 from app.timeline.columns import from_columns, to_columns
 from app.timeline.timeline import Bounds, Timeline
@@ -148,3 +148,88 @@ def test_a_long_run_is_thinned_and_still_reads_back() -> None:
     train(lab, timeline, 900)
     assert timeline.spacing > BOUNDS.max_spacing // 2 and len(timeline.frames) <= 40
     check_equal(timeline, through_json(timeline))
+
+
+def cut(blob: str, keep: int) -> str:
+    """A base64 blob with only its first `keep` bytes."""
+    return base64.b64encode(base64.b64decode(blob)[:keep]).decode()
+
+
+def with_value(blob: str, index: int, value: float) -> str:
+    values = np.frombuffer(base64.b64decode(blob), dtype="<f8").copy()
+    values[index] = value
+    return base64.b64encode(values.tobytes()).decode()
+
+
+def swap_orders(c: dict[str, Any]) -> None:
+    values = np.frombuffer(base64.b64decode(c["orders"]), dtype="<i8").copy()
+    values[1] = values[0]  # a repeated example: no permutation
+    c["orders"] = base64.b64encode(values.tobytes()).decode()
+
+
+# Each breaks one column of a good timeline; the message must name it.
+BAD: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
+    "truncated theta": (lambda c: c.update(theta=cut(c["theta"], 24)), "theta"),
+    "theta not base64": (lambda c: c.update(theta="not*base64"), ""),
+    "NaN in theta": (lambda c: c.update(theta=with_value(c["theta"], 3, float("nan"))), "NaN"),
+    "Infinity in a slot": (lambda c: c["slots"].update(m=with_value(c["slots"]["m"], 0, np.inf)), "slots.m"),
+    "missing slot": (lambda c: c["slots"].pop("m"), "slots"),
+    "truncated orders": (lambda c: c.update(orders=cut(c["orders"], 8)), "orders"),
+    "order no permutation": (swap_orders, "permutation"),
+    "steps decreasing": (lambda c: c["steps"].__setitem__(1, c["steps"][0] - 1), "steps[1]"),
+    "negative step": (lambda c: c["steps"].__setitem__(0, -1), "steps[0]"),
+    "step as text": (lambda c: c["steps"].__setitem__(0, "0"), "steps[0]"),
+    "a step too few": (lambda c: c["steps"].pop(), "keyframes"),
+    "an event flag too many": (lambda c: c["events"].append(True), "events"),
+    "unknown config index": (lambda c: c["config"].__setitem__(0, len(c["configs"])), "config[0]"),
+    "unknown data index": (lambda c: c["data"].__setitem__(-1, 99), "data["),
+    "negative hyper index": (lambda c: c["hyper"].__setitem__(0, -1), "hyper[0]"),
+    "bad configuration": (lambda c: c["configs"][0].update(hidden_layers="many"), "configs[0]"),
+    "bad learning rate": (lambda c: c["hypers"][0].update(learning_rate=-1.0), "learning_rate"),
+    "unknown live field": (lambda c: c["pendings"].append({"seed": 3}), "seed"),
+    "unknown optimizer": (lambda c: c["optimizer"].__setitem__(0, "lbfgs"), "optimizer[0]"),
+    "theta of another network": (lambda c: c.update(n_params=c["n_params"] + 1), "n_params"),
+    "generator state refused": (lambda c: c["rng"].update(bit_generator=["Nope"] * len(c["steps"])), "rng"),
+    "generator state wrong": (lambda c: c["rng"]["state.state"].__setitem__(0, "x"), "rng[0]"),
+    "latest before the last keyframe": (lambda c: c.update(latest=c["steps"][-1] - 1), "latest"),
+    "applied after latest": (lambda c: c.update(applied=c["latest"] + 1), "applied"),
+    "spacing 0": (lambda c: c.update(spacing=0), "spacing"),
+    "mark after latest": (lambda c: c["marks"].append({"step": c["latest"] + 1, "kind": "edit"}), "marks"),
+    "order length of another data set": (lambda c: c["order_lengths"].__setitem__(-1, 5), "order_lengths"),
+    "column missing": (lambda c: c.pop("t"), "t"),
+}
+
+
+@pytest.fixture(scope="module")
+def good() -> dict[str, Any]:
+    """Columns of a run with Adam (slots m, v), a point added (two data sets), orders drawn or not."""
+    lab = Lab(LabConfig(points=60, hidden_layers=(3,), optimizer="adam", learning_rate=0.01, batch_size=7))
+    timeline = Timeline(BOUNDS)
+    timeline.start(lab, {"kind": "start", "seed": 0})
+    train(lab, timeline, 20)
+    lab.add_point(1.0, 2.0, 1.0)
+    timeline.event(lab, {"kind": "data", "what": "add"})
+    train(lab, timeline, 20)
+    columns = to_columns(timeline)
+    lengths = set(columns["order_lengths"])
+    assert len(columns["datasets"]) == 2 and None in lengths and len(lengths) == 3  # orders of 2 sizes
+    return columns
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_columns_that_are_no_timeline_are_refused_naming_the_column(good: dict[str, Any], name: str) -> None:
+    columns = copy.deepcopy(good)
+    breaks, named = BAD[name]
+    breaks(columns)
+    with pytest.raises((ValueError, KeyError)) as caught:
+        from_columns(columns, BOUNDS)
+    assert named in str(caught.value)
+    from_columns(copy.deepcopy(good), BOUNDS)  # the good one still reads
+
+
+def test_more_than_the_bounds_hold_is_refused(good: dict[str, Any]) -> None:
+    small = Bounds(keyframe_work=400, max_spacing=7, max_keyframes=1, max_bytes=10**9, max_events=1)
+    with pytest.raises(ValueError, match="keyframes"):
+        from_columns(good, Bounds(**{**small.__dict__, "max_keyframes": -len(good["steps"])}))
+    with pytest.raises(ValueError, match="bytes"):
+        from_columns(good, Bounds(**{**BOUNDS.__dict__, "max_bytes": 1000}))
