@@ -19,6 +19,10 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from app.sessions import persist
+from app.sessions.labs import build_lab
+from app.sessions.session import SessionStore
+from app.timeline.timeline import Timeline
 from tests.support.helpers import new_session
 from tests.support.live_server import LiveServer
 
@@ -203,3 +207,19 @@ def test_a_real_server_restart_keeps_the_timelines(
         assert seen(http, sid, 64) == before
         assert http.get(f"/api/sessions/{child}/timeline").json() == child_before["timeline"]
     assert not any("refused" in line for line in again.log), again.log
+
+
+def test_a_timeline_that_cannot_be_written_leaves_its_session_kept(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "sessions.json"
+    store = SessionStore(settings)
+    session = store.add(build_lab({"points": 40}))
+    session.lab.train(5)
+    session.timeline = Timeline(session.timeline.bounds)  # no keyframe: nothing to write
+    assert persist.save(store, path) == 1
+    assert any("its timeline is not kept" in r.getMessage() for r in caplog.records)
+    again = SessionStore(settings)
+    assert persist.load(again, path) == 1
+    restored = again.get(session.id)
+    assert (restored.step, restored.timeline.first, restored.timeline.latest) == (5, 5, 5)
