@@ -1,18 +1,17 @@
 """A timeline as columns for the state file (app/sessions/persist.py), and back, exactly.
 
-One entry per keyframe in parallel lists (step, event flag, optimizer `t`, schedule counters, the order
-generator's state field by field), the arrays packed into one base64 blob each (every keyframe's θ as an
-n_frames × n_params float64 matrix, one such matrix per optimizer slot over the keyframes whose optimizer has
-it, the epoch orders as one int64 blob with each keyframe's length, null where no order was drawn), and the
-configurations, data sets, hyperparameters and pending changes as tables of distinct entries that keyframes
-name by index (a run has few of them; its data set is written once, not once per keyframe). The tables hold
-the engine's own JSON checkpoint parts (Lab.checkpoint, read with checkpoint.parts), so they read back
-exactly; keyframes that shared a configuration or a data set share one object again.
+Per keyframe, one entry in parallel lists (step, event flag, optimizer `t`, schedule counters, each field of
+the order generator's state); the arrays in one base64 blob each (θ as an n_frames × n_params float64 matrix,
+one such matrix per optimizer slot over the keyframes whose optimizer has it, the epoch orders as one int64
+blob with each keyframe's length, null where none was drawn); configurations, data sets, hyperparameters and
+pending changes as tables of distinct entries named by index (a run's data set is written once). The tables
+hold the engine's JSON checkpoint parts (Lab.checkpoint, read by checkpoint.parts), so they read back
+exactly, and keyframes that shared a configuration or a data set share one object again.
 
-`from_columns` refuses anything that is not such a timeline (ValueError or KeyError naming the column):
-lengths that disagree, blobs of the wrong size or with NaN or Infinity, steps that go back, indices past
-their table, an order that is not a permutation of its training set, a θ that does not fit its network, a
-generator state NumPy will not take, more keyframes or bytes than the bounds allow.
+`from_columns` refuses anything else, naming the column (ValueError or KeyError): lengths that disagree,
+blobs of the wrong size or with NaN or Infinity, steps that go back, indices past their table, bad settings,
+an order that is no permutation of its training set, a θ that does not fit its network, a generator state
+NumPy will not take, more keyframes or bytes than the bounds allow.
 """
 
 from __future__ import annotations
@@ -68,24 +67,28 @@ def _index(table: dict[str, int], entries: list[Any], value: Any) -> int:
     return table[text]
 
 
-def _flat(state: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """A generator state's leaves by dotted path ({"state": {"inc": 1}} -> {"state.inc": 1})."""
-    out: dict[str, Any] = {}
-    for key, value in state.items():
-        out.update(_flat(value, f"{prefix}{key}.") if isinstance(value, dict) else {prefix + key: value})
-    return out
+def _flat(state: dict[str, Any]) -> dict[str, Any]:
+    """A generator state's fields by dotted path ({"state": {"inc": 1}} -> {"state.inc": 1}; NumPy's states
+    are two levels deep)."""
+    inner = {f"{k}.{j}": w for k, v in state.items() if isinstance(v, dict) for j, w in v.items()}
+    return {**{k: v for k, v in state.items() if not isinstance(v, dict)}, **inner}
 
 
 def _nested(flat: dict[str, Any]) -> dict[str, Any]:
     """`_flat`'s input from its output."""
     out: dict[str, Any] = {}
     for path, value in flat.items():
-        *parents, last = path.split(".")
-        node = out
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[last] = value
+        head, _, rest = path.partition(".")
+        if rest:
+            out.setdefault(head, {})[rest] = value
+        else:
+            out[head] = value
     return out
+
+
+def _union(slots: list[dict[str, Any]]) -> list[str]:
+    """The slot names of every keyframe's optimizer, each once, in the order they first appear."""
+    return list(dict.fromkeys(name for slot in slots for name in slot))
 
 
 def to_columns(timeline: Timeline) -> dict[str, Any]:
@@ -97,9 +100,6 @@ def to_columns(timeline: Timeline) -> dict[str, Any]:
     tables: dict[str, tuple[dict[str, int], list[Any]]] = {name: ({}, []) for name in names}
     refs: dict[str, list[int]] = {name: [] for name in names}
     known: dict[tuple[str, int], int] = {}  # a configuration or data set object already in its table
-    slots: dict[str, list[NDArray[np.float64]]] = {}
-    orders: list[NDArray[Any]] = []
-    lengths: list[int | None] = []
     for frame in frames:
         saved = frame.saved
         if int(saved["step"]) != frame.step:
@@ -113,17 +113,13 @@ def to_columns(timeline: Timeline) -> dict[str, Any]:
             refs[name].append(known[name, id(saved[name])])
         for name in ("hyper", "pending"):
             refs[name].append(_index(*tables[name], saved[name]))
-        for slot, values in saved["optimizer"]["slots"].items():
-            slots.setdefault(slot, []).append(values)
-        order = saved["schedule"]["order"]
-        lengths.append(None if order is None else len(order))
-        if order is not None:
-            orders.append(order)
     states = [_flat(f.saved["schedule"]["rng"]) for f in frames]
     if any(s.keys() != states[0].keys() for s in states):
         raise ValueError("the keyframes' generator states differ in their fields")
     theta = np.stack([f.saved["theta"] for f in frames])
     schedules = [f.saved["schedule"] for f in frames]
+    orders = [s["order"] for s in schedules]
+    slots = [f.saved["optimizer"]["slots"] for f in frames]
     return {
         "steps": [f.step for f in frames],
         "events": [f.event for f in frames],
@@ -133,10 +129,10 @@ def to_columns(timeline: Timeline) -> dict[str, Any]:
         "theta": _blob(theta, FLOAT),
         "optimizer": [f.saved["optimizer"]["name"] for f in frames],
         "t": [int(f.saved["optimizer"]["t"]) for f in frames],
-        "slots": {slot: _blob(np.stack(rows), FLOAT) for slot, rows in slots.items()},
+        "slots": {k: _blob(np.stack([s[k] for s in slots if k in s]), FLOAT) for k in _union(slots)},
         **{key: [int(s[key]) for s in schedules] for key in ("epoch", "batch_in_epoch", "position")},
-        "order_lengths": lengths,
-        "orders": _blob(np.concatenate(orders) if orders else np.zeros(0), INT),
+        "order_lengths": [None if order is None else len(order) for order in orders],
+        "orders": _blob(np.concatenate([o for o in orders if o is not None] + [np.zeros(0)]), INT),
         "rng": {key: [s[key] for s in states] for key in states[0]},
         "marks": [dict(m) for m in timeline.marks],
         "branches": [dict(b) for b in timeline.branches],
@@ -252,15 +248,6 @@ def _rng_states(data: dict[str, Any], n: int) -> list[dict[str, Any]]:
     return states
 
 
-def _marks(data: dict[str, Any], latest: int) -> list[dict[str, Any]]:
-    marks = _list(data, "marks")
-    for i, mark in enumerate(marks):
-        if not isinstance(mark, dict) or not isinstance(mark.get("kind"), str):
-            raise ValueError(f"marks[{i}]: an object with a step and a kind is expected")
-        _int(mark.get("step"), f"marks[{i}].step", 0, latest)
-    return [dict(m) for m in marks]
-
-
 def from_columns(data: dict[str, Any], bounds: Bounds) -> Timeline:
     """The timeline `to_columns` wrote, under `bounds`; ValueError or KeyError naming what is wrong."""
     steps = _ints(data, "steps")
@@ -268,9 +255,9 @@ def from_columns(data: dict[str, Any], bounds: Bounds) -> Timeline:
     most = bounds.max_keyframes + bounds.max_events + MIN_REGULAR + 2
     if not 1 <= n <= most:
         raise ValueError(f"steps: {n} keyframes; a timeline holds 1..{most}")
-    for i in range(1, n):
-        if steps[i] < steps[i - 1]:
-            raise ValueError(f"steps[{i}]: {steps[i]} after {steps[i - 1]} (steps never go back)")
+    back = next((i for i in range(1, n) if steps[i] < steps[i - 1]), None)
+    if back is not None:
+        raise ValueError(f"steps[{back}]: {steps[back]} after {steps[back - 1]} (steps never go back)")
     events = _list(data, "events", n)
     if not all(isinstance(e, bool) for e in events):
         raise ValueError("events: true or false for each keyframe")
@@ -317,12 +304,14 @@ def from_columns(data: dict[str, Any], bounds: Bounds) -> Timeline:
         bounds,
         spacing=_int(data["spacing"], "spacing", 1, MAX_SPACING),
         frames=frames,
-        marks=_marks(data, latest),
+        marks=[dict(m) for m in _list(data, "marks")],
         branches=[dict(b) for b in _list(data, "branches")],
         parent=None if data["parent"] is None else dict(data["parent"]),
         latest=latest,
         applied=_int(data["applied"], "applied", 0, latest),
     )
+    for i, mark in enumerate(timeline.marks):  # their kinds and fields: app/schemas/statefile.py
+        _int(mark.get("step"), f"marks[{i}].step", 0, latest)
     if n > 1 and timeline.nbytes > bounds.max_bytes:
         raise ValueError(f"theta: {timeline.nbytes} bytes of keyframes; a timeline holds {bounds.max_bytes}")
     return timeline
