@@ -2,16 +2,21 @@
 
 On shutdown, after every socket was closed with 1001, each session is written to `settings.state_file`: the
 engine's checkpoint (configuration, data with added points, parameters, optimizer state, schedule) plus the
-loss curve (one list per field: app/sessions/history.py), its change marks, the frame sequence number and a
-divergence report. On start the file is read back under the same session ids and then removed, so a page
+loss curve (one list per field: app/sessions/history.py), its change marks, the frame sequence number, a
+divergence report, and the run's timeline as columns (app/timeline/columns.py: its keyframes, marks, branches
+and parent). On start the file is read back under the same session ids and then removed, so a page
 that was open reconnects to its own session and finds everything as it was (paused; an iteration in
 progress starts over, since its phases committed nothing).
 
 Every session read back is checked like a request (app/schemas/statefile.py, then the engine's own checks,
 then its state is built once): a bad one is skipped and the log says which and why, the others are
-restored. A file that cannot be read at all is kept beside, named *.unreadable. Sessions beyond max_sessions
-are not restored, and the log says how many. A save that fails says how many sessions were lost and why;
-`check` tells at start whether the state file can be written at all. An empty `state_file` turns this off.
+restored. A timeline is checked on its own (app/schemas/statefile.py, then app/timeline/columns.py, then the
+state it gives at the session's step must be the session's): a bad one is refused and its session restored
+with a fresh timeline from its current step, the log saying why; so is a session of an older file (formats 1
+and 2 had no timelines). A file that cannot be read at all is kept beside, named *.unreadable. Sessions
+beyond max_sessions are not restored, and the log says how many. A save that fails says how many sessions
+were lost and why; `check` tells at start whether the state file can be written at all. An empty
+`state_file` turns this off.
 The file is JSON written by the server itself (no pickle), replaced atomically.
 """
 
@@ -29,9 +34,12 @@ from pydantic import ValidationError
 
 from app.engine.errors import EngineError
 from app.engine.lab import Lab
-from app.schemas.statefile import FORMAT, SavedSession, StateFile
+from app.schemas.statefile import FORMAT, SavedSession, SavedTimeline, StateFile
 from app.sessions.history import FIELDS, History
 from app.sessions.session import Session, SessionLimit, SessionStore
+from app.timeline import replay
+from app.timeline.columns import from_columns, to_columns
+from app.timeline.timeline import Timeline
 from app.wire.frames import state_payload
 
 log = logging.getLogger("backprop.persist")
@@ -48,6 +56,18 @@ _BAD = (
 )
 
 
+def _timeline_data(session: Session) -> dict[str, Any] | None:
+    """The session's timeline as columns; None (logged: it starts afresh after the restart) if it cannot be
+    written."""
+    try:
+        return to_columns(session.timeline)
+    except _BAD as exc:
+        log.error(
+            "session %s: its timeline is not kept (%s); it starts afresh after the restart", session.id, exc
+        )
+        return None
+
+
 def _session_data(session: Session) -> dict[str, Any]:
     history = session.history
     return {
@@ -62,6 +82,7 @@ def _session_data(session: Session) -> dict[str, Any]:
         "fps": session.fps,
         "seq": session.seq,
         "diverged": session.diverged,
+        "timeline": _timeline_data(session),
     }
 
 
@@ -126,8 +147,45 @@ def _columns(entry: Any) -> Any:
     return entry
 
 
+def _timeline(session: Session, saved: Any) -> Timeline:
+    """The saved timeline of a restored session, checked; an error from _BAD names what is wrong."""
+    _check_tree(saved)
+    if not isinstance(saved, dict):
+        raise ValueError(f"a timeline must be an object, not {type(saved).__name__}")
+    SavedTimeline.model_validate(saved)
+    timeline = from_columns(saved, session.timeline.bounds)
+    Lab.restore(timeline.frames[-1].saved)  # the newest keyframe must restore as it is
+    step = session.step
+    if step < timeline.first:
+        raise ValueError(f"steps: the session's step {step} is before the timeline's first {timeline.first}")
+    timeline.observe(session.lab)  # training after the last recorded step (a shutdown mid-tick)
+    lab, _ = replay.state_at(timeline, step)
+    if lab.network.theta.tobytes() != session.lab.network.theta.tobytes():
+        raise ValueError(f"theta: the timeline's parameters at step {step} are not the session's")
+    return timeline
+
+
+def _adopt_timeline(session: Session, saved: Any) -> None:
+    """Give a restored session its saved timeline; none saved, or refused (logged): the fresh one it has."""
+    if saved is None:
+        log.info("saved session %s has no timeline: a new one starts at step %d", session.id, session.step)
+        return
+    try:
+        session.timeline = _timeline(session, saved)
+    except _BAD as exc:
+        reason = str(exc).replace("\n", "; ")[:300]
+        log.warning(
+            "saved session %s: its timeline is refused (%s); a new one starts at step %d",
+            session.id,
+            reason,
+            session.step,
+        )
+
+
 def _restore_one(store: SessionStore, entry: Any) -> Session:
-    """One saved session into `store`, checked like a request; an error from _BAD names what is wrong."""
+    """One saved session into `store`, checked like a request; an error from _BAD names what is wrong
+    (its timeline is checked apart: a bad one is replaced, the session kept)."""
+    saved_timeline = entry.pop("timeline", None) if isinstance(entry, dict) else None
     _check_tree(entry)
     entry = _columns(entry)
     data = SavedSession.model_validate(entry)
@@ -150,6 +208,7 @@ def _restore_one(store: SessionStore, entry: Any) -> Session:
         session.fps = min(data.fps, settings.max_fps)
         session.seq = data.seq
         session.diverged = data.diverged.model_dump() if data.diverged is not None else None
+        _adopt_timeline(session, saved_timeline)
         state_payload(session)  # what every later request builds: it must build now
     except BaseException:
         store.remove(session.id)
