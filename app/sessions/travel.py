@@ -71,8 +71,11 @@ def advance(session: Session, iterations: int) -> None:
     while left > 0:
         timeline, lab = session.timeline, session.lab
         step = int(lab.cursor["step"])
-        upcoming = None if step >= timeline.latest else timeline.next_event(max(step, timeline.applied))
-        n = left if upcoming is None else min(left, upcoming - step)
+        if step >= timeline.latest:  # at the head: at most a keyframe's spacing at a time, to record it
+            n = min(left, timeline.spacing)
+        else:
+            upcoming = timeline.next_event(max(step, timeline.applied))
+            n = left if upcoming is None else min(left, upcoming - step)
         lab.train(n)
         left -= n
         arrived(session)
