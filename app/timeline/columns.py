@@ -16,7 +16,6 @@ NumPy will not take, more keyframes or bytes than the bounds allow.
 
 from __future__ import annotations
 
-import base64
 import json
 from dataclasses import replace
 from typing import Any
@@ -30,32 +29,12 @@ from app.engine.hyper import LIVE_FIELDS
 from app.engine.lab import Lab
 from app.engine.labconfig import LabConfig, check_live
 from app.engine.optimizers import OPTIMIZERS
+from app.timeline.blobs import FLOAT, INT, blob, column, integer, ints, unblob
 from app.timeline.timeline import KEYFRAME_OVERHEAD, MIN_REGULAR, Bounds, Keyframe, Timeline
 
-FLOAT, INT = np.dtype("<f8"), np.dtype("<i8")
 MAX_SPACING = 2**40  # the timeline's own cap on a doubled spacing
 TABLES = {"config": "configs", "data": "datasets", "hyper": "hypers", "pending": "pendings"}
 _GENERATORS = ("PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937")
-
-
-def _blob(values: NDArray[Any], dtype: np.dtype[Any]) -> str:
-    return base64.b64encode(np.ascontiguousarray(values, dtype=dtype).tobytes()).decode()
-
-
-def _unblob(text: Any, dtype: np.dtype[Any], count: int, name: str) -> NDArray[Any]:
-    """`count` values of a base64 blob; ValueError naming `name` unless it holds exactly that many."""
-    if not isinstance(text, str):
-        raise ValueError(f"{name}: a base64 string is expected, not {type(text).__name__}")
-    try:
-        raw = base64.b64decode(text, validate=True)
-    except ValueError as exc:
-        raise ValueError(f"{name}: not base64 ({exc})") from exc
-    if len(raw) != count * dtype.itemsize:
-        raise ValueError(f"{name}: {len(raw)} bytes where {count} values take {count * dtype.itemsize}")
-    values = np.frombuffer(raw, dtype=dtype)
-    if dtype.kind == "f" and not np.isfinite(values).all():
-        raise ValueError(f"{name}: NaN or Infinity in a saved value")
-    return values
 
 
 def _index(table: dict[str, int], entries: list[Any], value: Any) -> int:
@@ -126,13 +105,13 @@ def to_columns(timeline: Timeline) -> dict[str, Any]:
         **{TABLES[name]: tables[name][1] for name in names},
         **refs,
         "n_params": int(theta.shape[1]),
-        "theta": _blob(theta, FLOAT),
+        "theta": blob(theta, FLOAT),
         "optimizer": [f.saved["optimizer"]["name"] for f in frames],
         "t": [int(f.saved["optimizer"]["t"]) for f in frames],
-        "slots": {k: _blob(np.stack([s[k] for s in slots if k in s]), FLOAT) for k in _union(slots)},
+        "slots": {k: blob(np.stack([s[k] for s in slots if k in s]), FLOAT) for k in _union(slots)},
         **{key: [int(s[key]) for s in schedules] for key in ("epoch", "batch_in_epoch", "position")},
         "order_lengths": [None if order is None else len(order) for order in orders],
-        "orders": _blob(np.concatenate([o for o in orders if o is not None] + [np.zeros(0)]), INT),
+        "orders": blob(np.concatenate([o for o in orders if o is not None] + [np.zeros(0)]), INT),
         "rng": {key: [s[key] for s in states] for key in states[0]},
         "marks": [dict(m) for m in timeline.marks],
         "branches": [dict(b) for b in timeline.branches],
@@ -143,29 +122,10 @@ def to_columns(timeline: Timeline) -> dict[str, Any]:
     }
 
 
-def _list(data: dict[str, Any], name: str, n: int | None = None) -> list[Any]:
-    values = data[name]
-    if not isinstance(values, list):
-        raise ValueError(f"{name}: a list is expected, not {type(values).__name__}")
-    if n is not None and len(values) != n:
-        raise ValueError(f"{name}: {len(values)} entries where there are {n} keyframes")
-    return values
-
-
-def _int(value: Any, name: str, lo: int = 0, hi: int = 2**62) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-        raise ValueError(f"{name}: {value!r} is not an integer in {lo}..{hi}")
-    return value
-
-
-def _ints(data: dict[str, Any], name: str, n: int | None = None, hi: int = 2**62) -> list[int]:
-    return [_int(v, f"{name}[{i}]", 0, hi) for i, v in enumerate(_list(data, name, n))]
-
-
 def _tables(data: dict[str, Any]) -> tuple[list[LabConfig], list[Dataset]]:
     """The configurations and data sets as the engine's objects (read by checkpoint.parts), the added points
     as tuples as a live Lab keeps them (the engine's JSON checkpoint reads them back as lists)."""
-    configs, datasets = _list(data, "configs"), _list(data, "datasets")
+    configs, datasets = column(data, "configs"), column(data, "datasets")
     if not configs or not datasets:
         raise ValueError("configs, datasets: a timeline needs at least one of each")
 
@@ -185,7 +145,7 @@ def _tables(data: dict[str, Any]) -> tuple[list[LabConfig], list[Dataset]]:
 
 def _live(data: dict[str, Any], name: str, exact: bool) -> list[dict[str, Any]]:
     """A table of live hyperparameters (all of them when `exact`), each checked as a live change is."""
-    entries = _list(data, name)
+    entries = column(data, name)
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or (exact and set(entry) != set(LIVE_FIELDS)):
             raise ValueError(f"{name}[{i}]: an object with the fields {', '.join(LIVE_FIELDS)} is expected")
@@ -208,7 +168,7 @@ def _slots(data: dict[str, Any], names: list[str], n_params: int) -> list[dict[s
         raise ValueError(f"slots: {found!r} where the keyframes' optimizers have {sorted(holders)}")
     out: list[dict[str, NDArray[Any]]] = [{} for _ in names]
     for slot, rows in holders.items():
-        matrix = _unblob(saved[slot], FLOAT, len(rows) * n_params, f"slots.{slot}")
+        matrix = unblob(saved[slot], FLOAT, len(rows) * n_params, f"slots.{slot}")
         for row, i in enumerate(rows):
             out[i][slot] = matrix[row * n_params : (row + 1) * n_params].astype(np.float64)
     return out
@@ -216,12 +176,12 @@ def _slots(data: dict[str, Any], names: list[str], n_params: int) -> list[dict[s
 
 def _orders(data: dict[str, Any], n: int, train_sizes: list[int]) -> list[NDArray[Any] | None]:
     """Each keyframe's epoch order (a permutation of its training set), or None."""
-    lengths = _list(data, "order_lengths", n)
+    lengths = column(data, "order_lengths", n)
     for i, length in enumerate(lengths):
-        if length is not None and _int(length, f"order_lengths[{i}]") != train_sizes[i]:
+        if length is not None and integer(length, f"order_lengths[{i}]") != train_sizes[i]:
             raise ValueError(f"order_lengths[{i}]: {length} where the training set has {train_sizes[i]}")
     total = sum(length for length in lengths if length is not None)
-    flat, start = _unblob(data["orders"], INT, total, "orders"), 0
+    flat, start = unblob(data["orders"], INT, total, "orders"), 0
     out: list[NDArray[Any] | None] = []
     for i, length in enumerate(lengths):
         order = None if length is None else flat[start : start + length].astype(np.int64)
@@ -237,7 +197,7 @@ def _rng_states(data: dict[str, Any], n: int) -> list[dict[str, Any]]:
     columns = data["rng"]
     if not isinstance(columns, dict) or "bit_generator" not in columns:
         raise ValueError("rng: columns of the generator's state (bit_generator, ...) are expected")
-    states = [_nested({key: _list(columns, key, n)[i] for key in columns}) for i in range(n)]
+    states = [_nested({key: column(columns, key, n)[i] for key in columns}) for i in range(n)]
     for i, state in enumerate(states):
         if state["bit_generator"] not in _GENERATORS:
             raise ValueError(f"rng.bit_generator[{i}]: {state['bit_generator']!r} is not a NumPy generator")
@@ -250,7 +210,7 @@ def _rng_states(data: dict[str, Any], n: int) -> list[dict[str, Any]]:
 
 def from_columns(data: dict[str, Any], bounds: Bounds) -> Timeline:
     """The timeline `to_columns` wrote, under `bounds`; ValueError or KeyError naming what is wrong."""
-    steps = _ints(data, "steps")
+    steps = ints(data, "steps")
     n = len(steps)
     most = bounds.max_keyframes + bounds.max_events + MIN_REGULAR + 2
     if not 1 <= n <= most:
@@ -258,19 +218,19 @@ def from_columns(data: dict[str, Any], bounds: Bounds) -> Timeline:
     back = next((i for i in range(1, n) if steps[i] < steps[i - 1]), None)
     if back is not None:
         raise ValueError(f"steps[{back}]: {steps[back]} after {steps[back - 1]} (steps never go back)")
-    events = _list(data, "events", n)
+    events = column(data, "events", n)
     if not all(isinstance(e, bool) for e in events):
         raise ValueError("events: true or false for each keyframe")
-    latest = _int(data["latest"], "latest", steps[-1])
+    latest = integer(data["latest"], "latest", steps[-1])
     configs, datasets = _tables(data)
     hypers, pendings = _live(data, "hypers", exact=True), _live(data, "pendings", exact=False)
     tables: dict[str, list[Any]] = {"config": configs, "data": datasets, "hyper": hypers, "pending": pendings}
-    refs = {name: _ints(data, name, n, len(table) - 1) for name, table in tables.items()}
-    names = _list(data, "optimizer", n)
+    refs = {name: ints(data, name, n, len(table) - 1) for name, table in tables.items()}
+    names = column(data, "optimizer", n)
     for i, name in enumerate(names):
         if name not in OPTIMIZERS or name != hypers[refs["hyper"][i]]["optimizer"]:
             raise ValueError(f"optimizer[{i}]: {name!r} is not the keyframe's optimizer")
-    n_params = _int(data["n_params"], "n_params", 1)
+    n_params = integer(data["n_params"], "n_params", 1)
     for c, d in sorted(set(zip(refs["config"], refs["data"], strict=True))):
         try:
             size = Lab(configs[c], datasets[d]).network.theta.size
@@ -278,12 +238,12 @@ def from_columns(data: dict[str, Any], bounds: Bounds) -> Timeline:
             raise ValueError(f"configs[{c}] with datasets[{d}]: {exc}") from exc
         if size != n_params:
             raise ValueError(f"n_params: {n_params} where config {c}'s network has {size} parameters")
-    theta = _unblob(data["theta"], FLOAT, n * n_params, "theta").reshape(n, n_params)
+    theta = unblob(data["theta"], FLOAT, n * n_params, "theta").reshape(n, n_params)
     slots = _slots(data, names, n_params)
     orders = _orders(data, n, [datasets[d].n_train for d in refs["data"]])
     states = _rng_states(data, n)
-    t = _ints(data, "t", n)
-    counters = {key: _ints(data, key, n) for key in ("epoch", "batch_in_epoch", "position")}
+    t = ints(data, "t", n)
+    counters = {key: ints(data, key, n) for key in ("epoch", "batch_in_epoch", "position")}
     frames = []
     for i in range(n):
         arrays = [theta[i], *slots[i].values(), *([] if orders[i] is None else [orders[i]])]
@@ -302,16 +262,16 @@ def from_columns(data: dict[str, Any], bounds: Bounds) -> Timeline:
         frames.append(Keyframe(steps[i], saved, events[i], nbytes))
     timeline = Timeline(
         bounds,
-        spacing=_int(data["spacing"], "spacing", 1, MAX_SPACING),
+        spacing=integer(data["spacing"], "spacing", 1, MAX_SPACING),
         frames=frames,
-        marks=[dict(m) for m in _list(data, "marks")],
-        branches=[dict(b) for b in _list(data, "branches")],
+        marks=[dict(m) for m in column(data, "marks")],
+        branches=[dict(b) for b in column(data, "branches")],
         parent=None if data["parent"] is None else dict(data["parent"]),
         latest=latest,
-        applied=_int(data["applied"], "applied", 0, latest),
+        applied=integer(data["applied"], "applied", 0, latest),
     )
     for i, mark in enumerate(timeline.marks):  # their kinds and fields: app/schemas/statefile.py
-        _int(mark.get("step"), f"marks[{i}].step", 0, latest)
+        integer(mark.get("step"), f"marks[{i}].step", 0, latest)
     if n > 1 and timeline.nbytes > bounds.max_bytes:
         raise ValueError(f"theta: {timeline.nbytes} bytes of keyframes; a timeline holds {bounds.max_bytes}")
     return timeline
