@@ -9,7 +9,6 @@ its records belong to the state before the change).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from app.engine.lab import Lab
 from app.engine.records import Record
@@ -71,8 +70,3 @@ def back(step: int, phases: int, per: int, unit: str) -> tuple[int, int] | None:
     if phases > 0:
         return step, 0
     return (step - 1, 0) if step > 0 else None
-
-
-def describe(records: list[Record]) -> list[dict[str, Any]]:
-    """The records as plain dicts (they already are: the engine's records are dicts)."""
-    return list(records)
