@@ -15,7 +15,8 @@ from app.engine.errors import DivergenceError
 from app.live.hub import Hub
 from app.sessions import travel
 from app.sessions.session import Session
-from app.sessions.stepping import at_iteration_start, diverge
+from app.sessions.stepping import diverge
+from app.timeline.replay import at_iteration_start
 
 
 def play(hub: Hub, session: Session, speed: int, fps: float | None) -> None:

@@ -20,19 +20,8 @@ from app.sessions import recovery, travel
 from app.sessions.labs import Diverged
 from app.sessions.publisher import Publisher
 from app.sessions.session import Session
+from app.timeline.replay import at_iteration_start, phases_per_iteration
 from app.wire.codec import to_wire
-
-
-def phases_per_iteration(lab: Lab) -> int:
-    """Forward and backward per layer, plus loss and update: 2L + 2."""
-    return 2 * len(lab.weights) + 2
-
-
-def at_iteration_start(lab: Lab) -> bool:
-    """The cursor stands before the first forward phase of an iteration."""
-    cursor = lab.cursor
-    return bool(cursor["phase"] == "forward" and cursor["layer"] == 1)
-
 
 Stop = Callable[[], Awaitable[bool]]  # true when the one who asked has gone (a step then stops early)
 

@@ -26,11 +26,6 @@ from app.timeline.replay import Reached
 from app.wire.codec import to_wire
 
 
-def _at_iteration_start(lab: Lab) -> bool:
-    cursor = lab.cursor
-    return bool(cursor["phase"] == "forward" and cursor["layer"] == 1)
-
-
 def phase_index(lab: Lab) -> int:
     """Phases of the iteration in progress already run (0 at its start)."""
     cursor, depth = lab.cursor, len(lab.weights)
@@ -58,7 +53,7 @@ def arrived(session: Session) -> None:
     when its step is reached; at the head, record (a keyframe when due)."""
     timeline, lab = session.timeline, session.lab
     step = int(lab.cursor["step"])
-    if step > timeline.applied and step <= timeline.latest and _at_iteration_start(lab):
+    if step > timeline.applied and step <= timeline.latest and replay.at_iteration_start(lab):
         if timeline.event_at(step):
             _swap(session, Lab.restore(timeline.frames[timeline.base(step)].saved))
         timeline.applied = step

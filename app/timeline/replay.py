@@ -29,6 +29,12 @@ def phases_per_iteration(lab: Lab) -> int:
     return 2 * len(lab.weights) + 2
 
 
+def at_iteration_start(lab: Lab) -> bool:
+    """The cursor stands before the first forward phase of an iteration."""
+    cursor = lab.cursor
+    return bool(cursor["phase"] == "forward" and cursor["layer"] == 1)
+
+
 def state_at(timeline: Timeline, step: int) -> tuple[Lab, int]:
     """A new Lab in the state at `step` (first <= step <= latest), and the index of the keyframe it came
     from; ValueError outside the timeline."""
