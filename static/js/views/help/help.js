@@ -20,7 +20,7 @@ const SHORTCUTS = [
   ["→", "next phase (one layer forward or backward, the loss, or the update)"],
   ["Shift + →", "finish the iteration"],
   ["←", "back one phase: exactly undoes →, the same records are shown again"],
-  ["Shift + ←", "back one iteration (to the start of the previous one)"],
+  ["Shift + ←", "back one iteration (to the previous iteration boundary)"],
   ["E", "finish the epoch"],
   ["R", "reset to the same initialisation"],
   ["P", "presenter mode (large type for a projector)"],
