@@ -104,11 +104,6 @@ class Session:
         """The lab's step (iterations completed)."""
         return int(self.lab.cursor["step"])
 
-    @property
-    def in_past(self) -> bool:
-        """The run has been taken back: its recorded history goes on beyond the current step."""
-        return self.step < self.timeline.latest
-
     def timeline_payload(self) -> dict[str, Any]:
         """The run's timeline as the wire has it (marks and branches copied)."""
         return self.timeline.payload(self.step)

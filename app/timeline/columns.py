@@ -30,7 +30,7 @@ from app.engine.lab import Lab
 from app.engine.labconfig import LabConfig, check_live
 from app.engine.optimizers import OPTIMIZERS
 from app.timeline.blobs import FLOAT, INT, blob, column, integer, ints, unblob
-from app.timeline.timeline import KEYFRAME_OVERHEAD, MIN_REGULAR, Bounds, Keyframe, Timeline
+from app.timeline.timeline import MIN_REGULAR, Bounds, Keyframe, Timeline, keyframe_bytes
 
 MAX_SPACING = 2**40  # the timeline's own cap on a doubled spacing
 TABLES = {"config": "configs", "data": "datasets", "hyper": "hypers", "pending": "pendings"}
@@ -246,7 +246,6 @@ def from_columns(data: dict[str, Any], bounds: Bounds) -> Timeline:
     counters = {key: ints(data, key, n) for key in ("epoch", "batch_in_epoch", "position")}
     frames = []
     for i in range(n):
-        arrays = [theta[i], *slots[i].values(), *([] if orders[i] is None else [orders[i]])]
         saved = {
             "version": checkpoint.VERSION,
             "config": configs[refs["config"][i]],
@@ -258,8 +257,7 @@ def from_columns(data: dict[str, Any], bounds: Bounds) -> Timeline:
             "optimizer": {"name": names[i], "t": t[i], "slots": slots[i]},
             "schedule": {**{k: counters[k][i] for k in counters}, "order": orders[i], "rng": states[i]},
         }
-        nbytes = sum(int(a.nbytes) for a in arrays) + KEYFRAME_OVERHEAD
-        frames.append(Keyframe(steps[i], saved, events[i], nbytes))
+        frames.append(Keyframe(steps[i], saved, events[i], keyframe_bytes(saved)))
     timeline = Timeline(
         bounds,
         spacing=integer(data["spacing"], "spacing", 1, MAX_SPACING),

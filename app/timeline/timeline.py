@@ -52,6 +52,12 @@ class Keyframe:
     nbytes: int
 
 
+def keyframe_bytes(saved: dict[str, Any]) -> int:
+    """What a raw checkpoint costs besides its configuration and data set (shared): its arrays and the
+    Python objects around them."""
+    return _arrays_bytes(saved) + KEYFRAME_OVERHEAD
+
+
 def _arrays_bytes(value: Any) -> int:
     """Bytes of the NumPy arrays inside a raw checkpoint (nested dicts and lists)."""
     if isinstance(value, np.ndarray):
@@ -192,8 +198,7 @@ class Timeline:
         previous = self.frames[-1].saved if self.frames else None
         if previous is not None and previous["config"] == saved["config"]:
             saved["config"] = previous["config"]  # one object for the equal configurations of a run
-        nbytes = _arrays_bytes(saved) + KEYFRAME_OVERHEAD
-        self.frames.append(Keyframe(step, saved, event, nbytes))
+        self.frames.append(Keyframe(step, saved, event, keyframe_bytes(saved)))
         if not event:
             self._enforce()
 
