@@ -108,6 +108,16 @@ class Lab:
         return self._stepper.cursor()
 
     @property
+    def step(self) -> int:
+        """Iterations completed (the cursor's step, without building the cursor)."""
+        return self._stepper.step
+
+    @property
+    def phases_done(self) -> int:
+        """Phases of the iteration in progress already run: 0 between two iterations, up to 2L + 1."""
+        return self._stepper.phases_done
+
+    @property
     def weights(self) -> list[FloatArray]:
         """Copies of W^1..W^L, each (n_l, n_(l−1))."""
         return self._stepper.net.weights()

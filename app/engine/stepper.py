@@ -113,6 +113,11 @@ class Stepper:
 
     # --- stepping --------------------------------------------------------------------------------------
 
+    @property
+    def phases_done(self) -> int:
+        """Phases of the iteration in progress already run (0 between two iterations)."""
+        return 0 if self._flight is None else self._flight.phase
+
     def cursor(self) -> dict[str, Any]:
         """Where the next phase is: step, epoch, batch_in_epoch, batches_per_epoch, phase, layer."""
         phase, layer = phase_of(0 if self._flight is None else self._flight.phase, self.net.depth)

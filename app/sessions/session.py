@@ -102,7 +102,7 @@ class Session:
     @property
     def step(self) -> int:
         """The lab's step (iterations completed)."""
-        return int(self.lab.cursor["step"])
+        return self.lab.step
 
     def timeline_payload(self) -> dict[str, Any]:
         """The run's timeline as the wire has it (marks and branches copied)."""

@@ -26,33 +26,20 @@ from app.timeline.replay import Reached
 from app.wire.codec import to_wire
 
 
-def phase_index(lab: Lab) -> int:
-    """Phases of the iteration in progress already run (0 at its start)."""
-    cursor, depth = lab.cursor, len(lab.weights)
-    phase, layer = cursor["phase"], cursor["layer"]
-    if phase == "forward":
-        return int(layer) - 1
-    if phase == "loss":
-        return depth
-    if phase == "backward":
-        return 2 * depth - int(layer) + 1
-    return 2 * depth + 1
-
-
 def _swap(session: Session, lab: Lab) -> None:
     """Make `lab` the session's (tracing the example chosen), its keyframe ring following."""
     selected = int(session.lab.config.selected)
     if selected != lab.config.selected:
         lab.select(min(selected, lab.data.n_train - 1))
     session.lab = lab
-    session.recovery.adopt(lab, int(lab.cursor["step"]))
+    session.recovery.adopt(lab, lab.step)
 
 
 def arrived(session: Session) -> None:
     """After the lab ran phases or iterations: replaying the past, restore the keyframe after a change
     when its step is reached; at the head, record (a keyframe when due)."""
     timeline, lab = session.timeline, session.lab
-    step = int(lab.cursor["step"])
+    step = lab.step
     if step > timeline.applied and step <= timeline.latest and replay.at_iteration_start(lab):
         if timeline.event_at(step):
             _swap(session, Lab.restore(timeline.frames[timeline.base(step)].saved))
@@ -65,7 +52,7 @@ def advance(session: Session, iterations: int) -> None:
     left = iterations
     while left > 0:
         timeline, lab = session.timeline, session.lab
-        step = int(lab.cursor["step"])
+        step = lab.step
         if step >= timeline.latest:  # at the head: at most a keyframe's spacing at a time, to record it
             n = min(left, timeline.spacing)
         else:
@@ -128,7 +115,7 @@ def _adopt(hub: Publisher, session: Session, reached: Reached) -> list[Record]:
         after.config, selected=0
     ):
         hub.publish_state(session)
-    session.timeline.applied = int(reached.lab.cursor["step"])
+    session.timeline.applied = reached.lab.step
     session.iteration_records = list(reached.records)
     session.diverged = None
     hub.publish_frame(session, session.iteration_records or None)
@@ -149,7 +136,7 @@ async def back(hub: Publisher, session: Session, unit: str) -> list[Record]:
         session.playing = False
         lab = session.lab
         per = replay.phases_per_iteration(lab)
-        target = replay.back(session.step, phase_index(lab), per, unit)
+        target = replay.back(session.step, lab.phases_done, per, unit)
         if target is None or target[0] < session.timeline.first:
             first = session.timeline.first
             raise OperationError("unit", f"unit: nothing before step {first}, the oldest recorded step")

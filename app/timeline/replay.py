@@ -31,8 +31,7 @@ def phases_per_iteration(lab: Lab) -> int:
 
 def at_iteration_start(lab: Lab) -> bool:
     """The cursor stands before the first forward phase of an iteration."""
-    cursor = lab.cursor
-    return bool(cursor["phase"] == "forward" and cursor["layer"] == 1)
+    return lab.phases_done == 0
 
 
 def state_at(timeline: Timeline, step: int) -> tuple[Lab, int]:

@@ -149,7 +149,7 @@ class Timeline:
     def start(self, lab: Lab, mark: dict[str, Any]) -> None:
         """A new run at the lab's state (step 0, or a branch's step): its first keyframe and mark."""
         self.frames, self.marks = [], []
-        step = int(lab.cursor["step"])
+        step = lab.step
         self.spacing = spacing_for(lab, self.bounds)
         self.latest = self.applied = step
         self._keyframe(lab, step, event=True)
@@ -158,7 +158,7 @@ class Timeline:
     def observe(self, lab: Lab) -> None:
         """The run trained on: past its latest step, the head moves and a regular keyframe is taken when due
         (nothing is recorded while the lab replays steps already recorded)."""
-        step = int(lab.cursor["step"])
+        step = lab.step
         if step <= self.latest:
             return
         self.latest = self.applied = step
@@ -168,7 +168,7 @@ class Timeline:
     def event(self, lab: Lab, mark: dict[str, Any]) -> dict[str, Any] | None:
         """A change was made at the lab's step: a keyframe of the state after it and its mark. Made in the
         past, it ends the recorded future first: the `discarded` mark it leaves, or None."""
-        step = int(lab.cursor["step"])
+        step = lab.step
         discarded = self.truncate(step)
         self.latest = self.applied = step
         self._keyframe(lab, step, event=True)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from app.engine.lab import CustomData, EngineError, Lab, LabConfig
+from app.engine.records import phase_of
 
 
 def state(lab: Lab) -> tuple[Any, ...]:
@@ -150,3 +151,21 @@ def test_a_damaged_checkpoint_is_refused_by_name(
     with pytest.raises(EngineError) as info:
         Lab.restore(saved)
     assert message in str(info.value)
+
+
+def test_step_and_phases_done_read_the_cursor_without_building_it() -> None:
+    """Lab.step and Lab.phases_done (what time travel reads on every chunk) agree with the cursor in every
+    phase of two iterations, after an edit that abandons an iteration, and on a restored checkpoint."""
+    lab = Lab(LabConfig(hidden_layers=(3, 2)))
+    depth = len(lab.weights)
+    for _ in range(2 * (2 * depth + 2)):
+        cursor = lab.cursor
+        assert lab.step == cursor["step"]
+        assert phase_of(lab.phases_done, depth) == (cursor["phase"], cursor["layer"])
+        lab.step_phase()
+    lab.step_phase()
+    assert lab.phases_done == 1
+    lab.set_bias(1, 0, 0.5)
+    assert lab.phases_done == 0 and lab.cursor["phase"] == "forward"
+    restored = Lab.restore(lab.checkpoint(raw=True))
+    assert (restored.step, restored.phases_done) == (lab.step, 0)
