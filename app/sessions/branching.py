@@ -48,8 +48,7 @@ async def branch(
         except EngineError as error:
             name = f"changes.{error.field}"
             raise OperationError(name, f"{name}: {error.message}") from None
-        child = store.add(lab)
-        child.timeline = session.timeline.fork(step, session.id)
+        child = store.add(lab, timeline=session.timeline.fork(step, session.id))
         for point in session.history.window(session.timeline.first, step):
             child.history.append(point)
         child.changes = [dict(c) for c in session.changes if int(c["step"]) <= step]

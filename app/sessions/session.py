@@ -200,9 +200,10 @@ class SessionStore:
     def __iter__(self) -> Iterator[Session]:
         return iter(list(self._sessions.values()))
 
-    def add(self, lab: Lab, session_id: str | None = None) -> Session:
+    def add(self, lab: Lab, session_id: str | None = None, timeline: Timeline | None = None) -> Session:
         """A new session around `lab` under a fresh unguessable id (or `session_id`, one such id kept
-        across a restart: ValueError if it is not one or is taken); SessionLimit when full."""
+        across a restart: ValueError if it is not one or is taken), its run's timeline starting at the lab's
+        state (or `timeline`, a branch's); SessionLimit when full."""
         if len(self._sessions) >= self.settings.max_sessions:
             raise SessionLimit(
                 f"the server holds its maximum of {self.settings.max_sessions} sessions; "
@@ -217,7 +218,10 @@ class SessionStore:
                 session_id = secrets.token_urlsafe(ID_BYTES)
         s = self.settings
         session = Session(session_id, lab, s.max_history, s.max_fps, bounds_of(s))
-        session.timeline.start(lab, {"kind": "start", "seed": int(lab.config.seed)})
+        if timeline is not None:
+            session.timeline = timeline
+        else:
+            session.timeline.start(lab, {"kind": "start", "seed": int(lab.config.seed)})
         self._sessions[session_id] = session
         return session
 
