@@ -2,18 +2,19 @@
 loss it has reached at best, whether it is saturated, and the way back from a divergence or a saturation
 (the keyframe to go back to and a learning rate tried from there).
 
-A keyframe is the engine's exact checkpoint plus its training loss, the run's best-so-far loss at that step
-and, when looked at, whether it was saturated. Keyframes are taken when a loss-curve point is recorded at a
-new step (after a step request, at most once per frame while playing), at least (step − first kept step) /
-recovery_max_keyframes iterations apart: every point early in a run, sparser later, so the ring spans the
-whole run at a cost per frame that falls as it grows. One run segment at a time: a reset, a rebuild, an
-edit of the parameters or a change of the data starts a new one (the way back never undoes something the
-user did, only training since); live changes of hyperparameters stay within a segment.
+A keyframe is the engine's exact raw checkpoint (Lab.checkpoint(raw=True), as a timeline's) plus its
+training loss, the run's best-so-far loss at that step and, when looked at, whether it was saturated.
+Keyframes are taken when a loss-curve point is recorded at a new step (after a step request, at most once
+per frame while playing), at least (step − first kept step) / recovery_max_keyframes iterations apart:
+every point early in a run, sparser later, so the ring spans the whole run at a cost per frame that falls
+as it grows. One run segment at a time: a reset, a rebuild, an edit of the parameters or a change of the
+data starts a new one (the way back never undoes something the user did, only training since); live
+changes of hyperparameters stay within a segment.
 
 The ring is bounded by Settings.recovery_max_keyframes and recovery_max_bytes (of the keyframes' own
-parts; the data set, shared by every keyframe of a segment, is one more serialized copy of the session's
-data, not counted), thinned by age past a bound, never dropping the newest or the lowest-loss keyframe (the
-way back always has somewhere calm to go).
+parts, app/timeline/timeline.py's keyframe_bytes; the data set, one object shared by every keyframe of a
+segment and by the session, is not counted), thinned by age past a bound, never dropping the newest or the
+lowest-loss keyframe (the way back always has somewhere calm to go).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from app.engine import health
 from app.engine.errors import DivergenceError, EngineError
 from app.engine.lab import Lab
 from app.engine.labconfig import hidden_activations
-from app.sessions.ring import Keyframe, KeyframeRing, json_size
+from app.sessions.ring import Keyframe, KeyframeRing
+from app.timeline.timeline import data_bytes, keyframe_bytes
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,7 @@ class Recovery:
     pending: PendingSaturation | None = None  # found, its way back not tried yet
     segment: int = 0  # counts the run segments, so a late way back is not given to a new one
     _lab: Lab | None = None
-    _data_part: dict[str, Any] | None = None  # the segment's data set, serialized once
-    _data_of: Any = None  # the Dataset it was serialized from
+    _data_of: Any = None  # the segment's Dataset (its keyframes share it), once one is taken
     _data_bytes: int = 0
 
     def new_segment(self) -> None:
@@ -70,7 +71,7 @@ class Recovery:
         self.ring.clear()
         self.best, self.saturated, self.last_check, self.pending = None, None, None, None
         self.streak = []
-        self._data_part = None
+        self._data_of = None
         self.segment += 1
 
     def take_pending(self) -> PendingSaturation | None:
@@ -100,7 +101,7 @@ class Recovery:
         step = int(lab.cursor["step"])
         newest = self.ring.newest
         was_saturated = self.saturated is not None
-        if lab is not self._lab or (self._data_part is not None and lab.data is not self._data_of):
+        if lab is not self._lab or (self._data_of is not None and lab.data is not self._data_of):
             self.new_segment()
         elif newest is not None and (
             step < newest.step
@@ -118,12 +119,10 @@ class Recovery:
             spacing = max(1, (step - self.ring.frames[0].step) // settings.recovery_max_keyframes)
             if step - newest.step < spacing:  # a keyframe not due yet
                 return {"type": "saturation", "saturated": None} if cleared else None
-        saved = lab.checkpoint(self._data_part)
-        if self._data_part is None:
-            self._data_part, self._data_of = saved["data"], lab.data
-            self._data_bytes = json_size(self._data_part)
-        own = json_size({k: v for k, v in saved.items() if k != "data"})
-        frame = Keyframe(step, loss, self.best, saved, lab.network.theta.copy(), own)
+        saved = lab.checkpoint(raw=True)
+        if self._data_of is None:
+            self._data_of, self._data_bytes = lab.data, data_bytes(saved)
+        frame = Keyframe(step, loss, self.best, saved, saved["theta"], keyframe_bytes(saved))
         message = self._look_for_saturation(lab, frame, settings)
         if message is None and cleared:
             message = {"type": "saturation", "saturated": None}  # a new segment: no longer stuck

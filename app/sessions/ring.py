@@ -1,12 +1,12 @@
-"""A ring of recent checkpoints of a run, keyed by step: the engine's exact checkpoints (Lab.checkpoint(),
-restored bit for bit by Lab.restore()) with their loss, bounded in count and bytes and thinned by age
-(recent steps dense, old ones sparse; never the newest nor the lowest-loss one). The way out of dead ends
-(app/sessions/keyframes.py) reads it; a timeline of keyframes plus replay can grow from it.
+"""A ring of recent checkpoints of a run, keyed by step: the engine's exact raw checkpoints
+(Lab.checkpoint(raw=True), restored bit for bit by Lab.restore()) with their loss, bounded in count and bytes
+and thinned by age (recent steps dense, old ones sparse; never the newest nor the lowest-loss one). The way
+out of dead ends (app/sessions/keyframes.py) reads it to choose where to go back and which rate to suggest;
+going there reads the run's timeline (app/timeline/).
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -22,15 +22,10 @@ class Keyframe:
     step: int
     loss: float | None
     best: float | None
-    saved: dict[str, Any]  # Lab.checkpoint(); its "data" is shared with the other keyframes of the segment
+    saved: dict[str, Any]  # Lab.checkpoint(raw=True); its data set is the segment's one object
     theta: NDArray[np.float64]  # the parameters (to tell an edit at the same step from a new point)
     nbytes: int  # its own size, the shared data excluded
     saturated: bool | None = None  # None: not looked at
-
-
-def json_size(value: Any) -> int:
-    """Bytes of JSON-able data as compact JSON (what a checkpoint costs held as text)."""
-    return len(json.dumps(value, separators=(",", ":")))
 
 
 class KeyframeRing:
@@ -51,7 +46,7 @@ class KeyframeRing:
     @property
     def nbytes(self) -> int:
         """Bytes the bound counts: every keyframe's own part (the shared data set, `data_bytes`, is one
-        serialized copy of the session's data whatever the number of keyframes, and is not counted)."""
+        object whatever the number of keyframes, and is not counted)."""
         return sum(f.nbytes for f in self.frames)
 
     def steps(self) -> list[int]:

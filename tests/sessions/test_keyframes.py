@@ -83,7 +83,7 @@ def test_a_reset_an_edit_or_a_rebuild_starts_a_new_segment() -> None:
     assert recovery.ring.steps() == [0]
     rebuilt = Lab(dataclasses.replace(lab.config, hidden_layers=(3,)))
     recovery.note(rebuilt, rebuilt.metrics(), SETTINGS)
-    assert recovery.ring.steps() == [0] and recovery.ring.newest.saved["config"]["hidden_layers"] == [3]  # type: ignore[union-attr]
+    assert recovery.ring.steps() == [0] and recovery.ring.newest.saved["config"].hidden_layers == (3,)  # type: ignore[union-attr]
     lab.add_point(0.5, 0.5, 1)
     recovery.note(lab, lab.metrics(), SETTINGS)
     assert len(recovery.ring) == 1
