@@ -168,6 +168,21 @@ class Settings:
     timeline_max_events: int = 512
     # Runs branched from one run (branch, "same init, other setting", the way out of a dead end).
     max_branches_per_session: int = 32
+    # Classroom rooms (app/rooms/): a room's join code has room_code_length characters of
+    # room_code_alphabet (no look-alikes: no 0/O, 1/I/L); a closed room's code is not handed out again for
+    # room_code_quarantine_seconds. At most max_rooms rooms and max_room_followers sockets per room; a
+    # display name is at most max_display_name_chars characters. Code guessing: a client address may look
+    # up room_guess_burst unknown codes per room_guess_window_seconds (then 429); at most
+    # max_guess_clients addresses are tracked.
+    room_code_length: int = 6
+    room_code_alphabet: str = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    room_code_quarantine_seconds: float = 86400.0
+    max_rooms: int = 50
+    max_room_followers: int = 500
+    max_display_name_chars: int = 40
+    room_guess_burst: int = 10
+    room_guess_window_seconds: float = 60.0
+    max_guess_clients: int = 10000
     # Saturation is looked for at most once per this many iterations (one forward pass over the training set).
     saturation_check_iterations: int = 100
     # Where sessions are written on shutdown and read back on start (app/sessions/persist.py); "" keeps none.

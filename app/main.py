@@ -12,6 +12,7 @@ from starlette.types import ASGIApp
 
 from app.api import docs, errors, pages
 from app.api import rest as api
+from app.api import rooms as rooms_api
 from app.api import timeline as travel_api
 from app.api.guards import BodyGuard, CrossSiteGuard, HostGuard
 from app.api.headers import HeadAsGet, SecurityHeaders
@@ -19,6 +20,7 @@ from app.api.responses import WireJSON
 from app.config import Settings
 from app.live.endpoint import router as ws_router
 from app.live.hub import Hub
+from app.live.rooms import router as room_ws_router
 
 DESCRIPTION = (
     "Watch a neural network learn, one layer at a time, with the real numbers. REST for scripts and tests; "
@@ -60,9 +62,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.hub = hub
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=str(pages.TEMPLATES_DIR))
-    routers = (api.router, travel_api.router, pages.router, docs.router)
+    routers = (api.router, travel_api.router, rooms_api.router, pages.router, docs.router)
     errors.install(app, [route for router in routers for route in router.routes])
-    for router in (*routers, ws_router):
+    for router in (*routers, ws_router, room_ws_router):
         app.include_router(router)
     app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")
     app.mount("/static", StaticFiles(directory=str(pages.STATIC_DIR)), name="static")

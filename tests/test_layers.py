@@ -19,8 +19,9 @@ ALLOWED: dict[str, set[str]] = {
     "wire": {"engine", "schemas", "config"},
     "timeline": {"engine", "config"},
     "sessions": {"timeline", "wire", "engine", "schemas", "config"},
-    "live": {"sessions", "timeline", "wire", "engine", "schemas", "config"},
-    "api": {"live", "sessions", "timeline", "wire", "engine", "schemas", "config"},
+    "rooms": {"sessions", "timeline", "wire", "engine", "schemas", "config"},
+    "live": {"rooms", "sessions", "timeline", "wire", "engine", "schemas", "config"},
+    "api": {"live", "rooms", "sessions", "timeline", "wire", "engine", "schemas", "config"},
 }
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request, Response
+from fastapi import APIRouter, Body, Depends, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from app.api.meta import build_meta
 from app.api.responses import WireJSON
 from app.live.hub import Hub
+from app.rooms.codes import token_matches
 from app.schemas import (
     LIVE_FIELDS,
     GradcheckReply,
@@ -48,9 +49,25 @@ def get_hub(request: Request) -> Hub:
 HubDep = Annotated[Hub, Depends(get_hub)]
 
 
-def get_session(session_id: str, hub: HubDep) -> Session:
-    """The session named in the path (404 via UnknownSession otherwise), marked as used."""
+def bearer(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, or None."""
+    value = request.headers.get("authorization", "")
+    scheme, _, token = value.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def get_session(session_id: str, hub: HubDep, request: Request) -> Session:
+    """The session named in the path (404 via UnknownSession otherwise), marked as used. A call that
+    changes a classroom room's session needs the room's teacher token (403 otherwise)."""
     session = hub.store.get(session_id)
+    if request.method not in ("GET", "HEAD"):
+        room = hub.rooms.by_session(session.id)
+        if room is not None and not token_matches(bearer(request), room.token_hash):
+            raise HTTPException(
+                403,
+                f"this session is room {room.code}'s: changing it needs the room's teacher token "
+                "(Authorization: Bearer <teacher_token>)",
+            )
     session.touch()
     return session
 

@@ -76,8 +76,10 @@ class Connection:
         self.states_coalesced = 0
         self._state_at = -math.inf  # loop time of the last state built for a StateRequest
         self._close: tuple[int, str] | None = None
+        self._close_after: tuple[int, str] | None = None  # close once the queue has drained
         self.closed_code: int | None = None  # the code the server closed with, once it did
         self.aborted = False
+        self.teacher = False  # the socket proved it holds its room's teacher token (app/live/protocol.py)
         self.frames_sent = 0
         self.frames_replaced = 0
         self.frame_pending = False  # the slot holds a frame not yet sent
@@ -176,6 +178,12 @@ class Connection:
             self._room.set()  # a receive loop waiting for room wakes up and sees the close
             self._wake.set()
 
+    def close_after(self, code: int, reason: str = "") -> None:
+        """Close with `code` once what is queued now has gone out (a last message before the close)."""
+        if self._close is None:
+            self._close_after = (code, reason)
+            self._wake.set()
+
     def abort(self) -> None:
         """Tear the connection down at the transport (when the server offers it), without a close frame."""
         self.aborted = True
@@ -211,6 +219,8 @@ class Connection:
                         await self._send({"type": "websocket.send", "text": item})
                         self._queued(-text_bytes(item))
                     self._sending = False
+                if self._close is None and self._close_after is not None and not self._items:
+                    self._close = self._close_after
                 if self._close is not None:
                     code, reason = self._close
                     await self._send({"type": "websocket.close", "code": code, "reason": reason})

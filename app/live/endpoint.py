@@ -42,14 +42,17 @@ def origin_allowed(origin: str | None, host: str | None, settings: Settings) -> 
     return parts.scheme in ("http", "https") and host is not None and parts.netloc.lower() == host.lower()
 
 
-async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
+async def refuse(websocket: WebSocket, code: int, reason: str) -> None:
     """Accept only to close with a code the page can read."""
     await websocket.accept()
     await websocket.close(code, reason[:_REASON_CHARS])
 
 
-async def _receive(websocket: WebSocket, connection: Connection, hub: Hub, session: Session) -> None:
-    """Read messages until the client leaves or must be closed; every bad one gets an error reply."""
+async def receive_loop(
+    websocket: WebSocket, connection: Connection, hub: Hub, session: Session, follower: bool = False
+) -> None:
+    """Read messages until the client leaves or must be closed; every bad one gets an error reply (a room's
+    `follower` may only read)."""
     settings = hub.settings
     bucket = TokenBucket(settings.rate_limit_messages, settings.rate_limit_window_seconds)
     limit = settings.max_message_bytes
@@ -85,9 +88,22 @@ async def _receive(websocket: WebSocket, connection: Connection, hub: Hub, sessi
                 )
             )
             continue
-        for reply in await protocol.handle(hub, session, text, connection):
+        for reply in await protocol.handle(hub, session, text, connection, follower):
             connection.send_text(dumps(reply))
         await asyncio.sleep(0)  # one message at a time: the other sockets and sessions run in between
+
+
+async def admitted(websocket: WebSocket, hub: Hub) -> bool:
+    """Whether a socket may open at all: an allowed origin (else 4003), a server not shutting down (else
+    1001); a refused socket is closed here."""
+    origin = websocket.headers.get("origin")
+    if not origin_allowed(origin, websocket.headers.get("host"), hub.settings):
+        await refuse(websocket, CLOSE_BAD_ORIGIN, f"origin {origin} is not allowed")
+        return False
+    if hub.closing:
+        await refuse(websocket, CLOSE_GOING_AWAY, "server shutting down")
+        return False
+    return True
 
 
 @router.websocket("/ws/sessions/{session_id}")
@@ -95,20 +111,15 @@ async def session_socket(websocket: WebSocket, session_id: str) -> None:
     """One page's socket on one session: its state, then frames; messages in, replies out."""
     hub: Hub = websocket.app.state.hub
     settings = hub.settings
-    origin = websocket.headers.get("origin")
-    if not origin_allowed(origin, websocket.headers.get("host"), settings):
-        await _refuse(websocket, CLOSE_BAD_ORIGIN, f"origin {origin} is not allowed")
-        return
-    if hub.closing:
-        await _refuse(websocket, CLOSE_GOING_AWAY, "server shutting down")
+    if not await admitted(websocket, hub):
         return
     try:
         session = hub.store.get(session_id)
     except UnknownSession as exc:
-        await _refuse(websocket, CLOSE_SESSION_GONE, str(exc))
+        await refuse(websocket, CLOSE_SESSION_GONE, str(exc))
         return
     if len(session.connections) >= settings.max_sockets_per_session:
-        await _refuse(
+        await refuse(
             websocket, CLOSE_TOO_MANY, f"at most {settings.max_sockets_per_session} sockets per session"
         )
         return
@@ -126,7 +137,7 @@ async def session_socket(websocket: WebSocket, session_id: str) -> None:
         connection.send_text(dumps({"type": "state", **state_payload(session)}))
         hub.publish_frame(session, session.iteration_records or None)
         sender = asyncio.create_task(connection.run())
-        receiver = asyncio.create_task(_receive(websocket, connection, hub, session))
+        receiver = asyncio.create_task(receive_loop(websocket, connection, hub, session))
         await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         session.connections.discard(connection)
@@ -134,10 +145,10 @@ async def session_socket(websocket: WebSocket, session_id: str) -> None:
         session.touch()
         if not session.connections:
             session.playing = False  # nobody is watching
-        await _finish(connection, sender, receiver, settings.send_timeout_seconds)
+        await finish(connection, sender, receiver, settings.send_timeout_seconds)
 
 
-async def _finish(
+async def finish(
     connection: Connection,
     sender: asyncio.Task[None] | None,
     receiver: asyncio.Task[None] | None,

@@ -13,6 +13,9 @@ from typing import Any
 from app.config import Settings
 from app.live.connection import CLOSE_GOING_AWAY, Connection
 from app.live.fairshare import FairShare
+from app.rooms import operations as room_operations
+from app.rooms.guesses import GuessLimiter
+from app.rooms.registry import Rooms, rooms_path
 from app.sessions import persist
 from app.sessions.publisher import Publisher
 from app.sessions.session import Session, SessionStore
@@ -38,6 +41,8 @@ class Hub(Publisher):
         )
         self.closing = False
         self.fair = FairShare()  # turns of compute between play loops
+        self.rooms = Rooms(settings)  # classroom rooms around some of the sessions (app/rooms/)
+        self.guesses = GuessLimiter(settings)  # unknown room codes looked up, per client address
 
     def state_text(self, session: Session) -> str:
         """The session's state message as sent, built again only when the session has changed since: every
@@ -65,6 +70,9 @@ class Hub(Publisher):
         """Remove a session: stop playing and any step running on it, close its sockets with `code`."""
         session.playing = False
         session.deleted = True
+        room = self.rooms.by_session(session.id)
+        if room is not None:
+            room_operations.close(self, self.rooms, room, session)
         if session.play_task is not None:
             session.play_task.cancel()
         for connection in list(session.connections):
@@ -93,6 +101,9 @@ class Hub(Publisher):
             restored = persist.load(self.store, path)
             if restored:
                 log.info("%d session(s) restored from %s", restored, path)
+            kept = rooms_path(self.settings.state_file)
+            if kept is not None and self.rooms.load(kept, {s.id for s in self.store}):
+                log.info("%d room(s) restored from %s", len(self.rooms), kept)
         self._eviction = asyncio.create_task(self._evict_forever())
 
     async def close_all(self, grace: float) -> None:
@@ -129,6 +140,19 @@ class Hub(Publisher):
                 log.error("%d session(s) lost: %s could not be written (%s)", len(self.store), path, exc)
             else:
                 log.info("%d session(s) kept in %s for the next start", saved, path)
+            self._save_rooms()
+
+    def _save_rooms(self) -> None:
+        """Write the open rooms beside the state file (their sessions were just kept)."""
+        kept = rooms_path(self.settings.state_file)
+        if kept is None:
+            return
+        try:
+            count = self.rooms.save(kept)
+        except OSError as exc:
+            log.error("%d room(s) lost: %s could not be written (%s)", len(self.rooms), kept, exc)
+        else:
+            log.info("%d room(s) kept in %s for the next start", count, kept)
 
     def _close_curve(self, session: Session) -> None:
         """Give the loss curve a point at the session's last step (a tick stopped by the shutdown, or one

@@ -6,7 +6,9 @@ the problem, and leaves the session as it was.
 Error codes: bad_json, not_an_object, missing_type, unknown_type, invalid (a field's value), rejected (the
 engine refused it, e.g. an incoherent loss), nothing_to_recover (a `recover` with no way out on
 offer), session_limit (a branch when the server is full), binary_frame and rate_limited (from
-app/live/endpoint.py).
+app/live/endpoint.py), read_only (a control message on a room's session from a socket without the room's
+teacher token, or from a follower), forbidden (a wrong teacher token), no_room (`auth` or `view` on a
+session that has no room).
 """
 
 from __future__ import annotations
@@ -19,12 +21,16 @@ from pydantic import ValidationError
 
 from app.live import player, travel
 from app.live.hub import Hub
+from app.rooms.codes import token_matches
+from app.rooms.room import Room
 from app.schemas import CLIENT_MESSAGE, MESSAGE_TYPES
 from app.schemas import messages as m
 from app.schemas.errors import describe
+from app.schemas.rooms import AuthMessage, ViewMessage
 from app.sessions import operations, recovery, stepping
 from app.sessions.labs import Diverged, OperationError
 from app.sessions.session import Session, SessionLimit
+from app.wire.codec import dumps
 from app.wire.frames import state_payload
 
 _MAX_LISTED_ERRORS = 5
@@ -38,6 +44,8 @@ class Sender(Protocol):
 
     async def left(self) -> bool:
         """True once the socket is closing or its peer has gone."""
+
+    teacher: bool  # the socket proved it holds its room's teacher token
 
 
 class BadJSON(ValueError):
@@ -91,9 +99,14 @@ def validation_error(exc: ValidationError) -> dict[str, Any]:
     return error("invalid", described[0][0] or None, message)
 
 
-async def handle(hub: Hub, session: Session, text: str, sender: Sender | None = None) -> list[dict[str, Any]]:
+READ_ONLY_MESSAGES = (m.SyncMessage, m.HistoryMessage)  # what a room's followers may send
+
+
+async def handle(
+    hub: Hub, session: Session, text: str, sender: Sender | None = None, follower: bool = False
+) -> list[dict[str, Any]]:
     """Run one text message on the session from `sender` (its state reply is queued there, coalesced);
-    the replies for the sender alone."""
+    the replies for the sender alone. A `follower` (a room's socket) may only read."""
     try:
         data = parse(text)
     except BadJSON as exc:
@@ -105,6 +118,13 @@ async def handle(hub: Hub, session: Session, text: str, sender: Sender | None = 
     except ValidationError as exc:
         return [validation_error(exc)]
     session.touch()
+    room = hub.rooms.by_session(session.id)
+    if follower or room is not None:
+        refusal = _room_rules(room, message, sender, follower)
+        if refusal is not None:
+            return refusal
+    elif isinstance(message, AuthMessage | ViewMessage):
+        return [error("no_room", "type", f"{message.type}: this session has no classroom room")]
     try:
         return await dispatch(hub, session, message, sender)
     except OperationError as exc:
@@ -115,6 +135,37 @@ async def handle(hub: Hub, session: Session, text: str, sender: Sender | None = 
         return [error("session_limit", None, str(exc))]
     except recovery.NothingToRecover as exc:
         return [error("nothing_to_recover", None, str(exc))]
+
+
+def _room_rules(
+    room: Room | None, message: m.ClientMessage, sender: Sender | None, follower: bool
+) -> list[dict[str, Any]] | None:
+    """The replies when a room's rules take the message (auth, view, a refused control), else None."""
+    if follower or room is None:
+        if isinstance(message, READ_ONLY_MESSAGES):
+            return None
+        return [error("read_only", None, "you are following the class: the teacher's run is read-only here")]
+    if isinstance(message, AuthMessage):
+        if sender is None or not token_matches(message.token, room.token_hash):
+            return [error("forbidden", "token", f"token: not the teacher token of room {room.code}")]
+        sender.teacher = True
+        return [{"type": "authorized", "room": room.code}]
+    teacher = sender is not None and sender.teacher
+    if isinstance(message, ViewMessage):
+        if not teacher:
+            return [error("read_only", None, "only the teacher's tab sets the room's view")]
+        room.view = message.model_dump()
+        room.fanout.send_text(dumps(room.view))
+        return []
+    if teacher or isinstance(message, READ_ONLY_MESSAGES):
+        return None
+    return [
+        error(
+            "read_only",
+            None,
+            f"this session is room {room.code}'s: only the teacher's tab (holding its token) changes it",
+        )
+    ]
 
 
 async def dispatch(

@@ -20,6 +20,7 @@ from app.schemas.config import (
     Value,
     Weights,
 )
+from app.schemas.rooms import AuthMessage, ViewMessage
 from app.schemas.timeline import BackMessage, BranchMessage, ContinueMessage, SeekMessage
 from app.schemas.types import Integer, StepUnit, Strict, WithinSetting
 
@@ -155,7 +156,9 @@ ClientMessage = Annotated[
     | SeekMessage
     | BackMessage
     | ContinueMessage
-    | BranchMessage,
+    | BranchMessage
+    | AuthMessage
+    | ViewMessage,
     Field(discriminator="type"),
 ]
 CLIENT_MESSAGE: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
@@ -179,4 +182,6 @@ MESSAGE_TYPES: tuple[str, ...] = (
     "back",
     "continue",
     "branch",
+    "auth",
+    "view",
 )

@@ -66,11 +66,14 @@ def string_field_cases(client: TestClient) -> list[tuple[str, str, tuple[Any, ..
 
 def test_a_lone_surrogate_in_any_string_field_is_a_422_naming_the_field(client: TestClient) -> None:
     sid = create(client)["id"]
+    room = client.post("/api/rooms", json={"session": create(client)["id"]}).json()
+    teacher = {**JSON, "authorization": f"Bearer {room['teacher_token']}"}
     cases = string_field_cases(client)
     assert {loc[0] for _, _, loc in cases} >= {"activation", "loss", "dataset", "features", "unit"}
     for method, route, loc in cases:
         text = json.dumps(body_with(loc, SURROGATE))  # ASCII JSON text carrying "\ud800"
-        response = client.request(method, route.format(session_id=sid), content=text, headers=JSON)
+        url = route.format(session_id=sid, code=room["code"])
+        response = client.request(method, url, content=text, headers=teacher)
         assert response.status_code == 422, (method, route, loc, response.text)
         details = response.json()["detail"]
         named = [d for d in details if d["loc"] == ["body", *loc]]

@@ -24,7 +24,13 @@ APP = create_app(
     Settings(allowed_hosts=("testserver",), max_sessions=10_000, max_step_count=20, max_records_per_reply=20)
 )
 CONFIG = SchemathesisConfig.from_dict(
-    {"checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "404", "409", "422", "503"]}}}
+    {
+        "checks": {
+            "positive_data_acceptance": {
+                "expected-statuses": ["2xx", "403", "404", "409", "422", "423", "429", "503"]
+            }
+        }
+    }
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
 _sessions: list[str] = []

@@ -143,6 +143,7 @@ def test_every_message_type_has_a_model() -> None:
         "remove_point": {"index": 0},
         "seek": {"step": 0},
         "branch": {"step": 0},
+        "auth": {"token": "t"},
     }
     for name in MESSAGE_TYPES:
         message = CLIENT_MESSAGE.validate_python({"type": name, **minimal.get(name, {})})
