@@ -90,42 +90,40 @@ def _client_process(url: str, origin: str, count: int, seconds: float, start_at:
     out.put(asyncio.run(run()))
 
 
-async def _others(server: LiveServer, seconds: float) -> list[int]:
-    """OTHER_SESSIONS sessions playing at OTHER_FPS, each read by one socket; frames each received."""
+async def _start_others(server: LiveServer) -> list[Any]:
+    """OTHER_SESSIONS sessions playing at OTHER_FPS, each with one socket."""
     async with httpx.AsyncClient() as http:
         ids = [
             (await http.post(f"{server.url}/api/sessions", json={})).json()["id"]
             for _ in range(OTHER_SESSIONS)
         ]
+    origin = {"origin": server.url}
     sockets = [
-        await connect(
-            f"{server.ws_url}/ws/sessions/{sid}", additional_headers={"origin": server.url}, max_size=None
-        )
+        await connect(f"{server.ws_url}/ws/sessions/{sid}", additional_headers=origin, max_size=None)
         for sid in ids
     ]
     for ws in sockets:
         await ws.send(json.dumps({"type": "play", "speed": 1, "fps": OTHER_FPS}))
+    return sockets
 
-    async def drain(ws: Any) -> int:
-        frames = 0
-        end = time.time() + seconds
-        while time.time() < end:
-            try:
-                raw = await asyncio.wait_for(ws.recv(), max(0.01, end - time.time()))
-            except TimeoutError:
-                break
-            frames += isinstance(raw, bytes)
-        await ws.close()
-        return frames
 
-    return list(await asyncio.gather(*(drain(ws) for ws in sockets)))
+async def _count_frames(ws: Any, start_at: float, seconds: float) -> int:
+    """Frames a socket receives from `start_at` for `seconds` (read and dropped before)."""
+    frames = 0
+    end = start_at + seconds
+    while time.time() < end:
+        try:
+            raw = await asyncio.wait_for(ws.recv(), max(0.01, end - time.time()))
+        except TimeoutError:
+            break
+        frames += isinstance(raw, bytes) and time.time() >= start_at
+    await ws.close()
+    return frames
 
 
 def measure(seconds: float, followers: int) -> dict[str, float]:
     """Run the classroom load for `seconds` (after a warm-up) and return the figures."""
-    server = start_server(
-        {"MAX_SESSIONS": "100", "MAX_ROOM_FOLLOWERS": str(followers + 10), "LOG_LEVEL": "warning"}
-    )
+    server = start_server({"MAX_SESSIONS": "100", "MAX_ROOM_FOLLOWERS": str(followers + 10)})
     try:
         http = httpx.Client()
         sid = http.post(f"{server.url}/api/sessions", json={}).json()["id"]
@@ -153,13 +151,15 @@ def measure(seconds: float, followers: int) -> dict[str, float]:
                 await teacher.send(json.dumps({"type": "auth", "token": token}))
                 await teacher.send(json.dumps({"type": "play", "speed": 1, "fps": ROOM_FPS}))
                 reader = asyncio.create_task(_drain_forever(teacher))
+                sockets = await _start_others(server)
+                counting = [asyncio.create_task(_count_frames(ws, start_at, seconds)) for ws in sockets]
                 await asyncio.sleep(max(0.0, start_at - time.time()))
                 pid = server.process.pid
                 marks = {"cpu": _cpu_seconds(pid), "rss": float(_rss_bytes(pid))}
                 roster0 = http.get(
                     f"{server.url}/api/rooms/{code}/roster", headers={"authorization": f"Bearer {token}"}
                 ).json()
-                others = await _others(server, seconds)
+                others = list(await asyncio.gather(*counting))
                 marks["cpu"] = _cpu_seconds(pid) - marks["cpu"]
                 marks["rss_end"] = float(_rss_bytes(pid))
                 roster1 = http.get(
