@@ -170,7 +170,8 @@ class Settings:
     max_branches_per_session: int = 32
     # Classroom rooms (app/rooms/): a room's join code has room_code_length characters of
     # room_code_alphabet (no look-alikes: no 0/O, 1/I/L); a closed room's code is not handed out again for
-    # room_code_quarantine_seconds. At most max_rooms rooms and max_room_followers sockets per room; a
+    # room_code_quarantine_seconds. At most max_rooms rooms, max_room_followers sockets per room and
+    # max_room_members students remembered per room (past it, one not following now is forgotten); a
     # display name is at most max_display_name_chars characters. Code guessing: a client address may look
     # up room_guess_burst unknown codes per room_guess_window_seconds (then 429); at most
     # max_guess_clients addresses are tracked.
@@ -179,6 +180,7 @@ class Settings:
     room_code_quarantine_seconds: float = 86400.0
     max_rooms: int = 50
     max_room_followers: int = 500
+    max_room_members: int = 2000
     max_display_name_chars: int = 40
     room_guess_burst: int = 10
     room_guess_window_seconds: float = 60.0

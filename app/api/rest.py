@@ -12,6 +12,7 @@ from app.api.meta import build_meta
 from app.api.responses import WireJSON
 from app.live.hub import Hub
 from app.rooms.codes import token_matches
+from app.rooms.room import Room
 from app.schemas import (
     LIVE_FIELDS,
     GradcheckReply,
@@ -56,18 +57,22 @@ def bearer(request: Request) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
+def require_teacher(room: Room, request: Request, what: str) -> None:
+    """403 unless the request carries the room's teacher token; `what` starts the message ("... needs")."""
+    if not token_matches(bearer(request), room.token_hash):
+        raise HTTPException(
+            403, f"{what} needs the room's teacher token (Authorization: Bearer <teacher_token>)"
+        )
+
+
 def get_session(session_id: str, hub: HubDep, request: Request) -> Session:
     """The session named in the path (404 via UnknownSession otherwise), marked as used. A call that
     changes a classroom room's session needs the room's teacher token (403 otherwise)."""
     session = hub.store.get(session_id)
     if request.method not in ("GET", "HEAD"):
         room = hub.rooms.by_session(session.id)
-        if room is not None and not token_matches(bearer(request), room.token_hash):
-            raise HTTPException(
-                403,
-                f"this session is room {room.code}'s: changing it needs the room's teacher token "
-                "(Authorization: Bearer <teacher_token>)",
-            )
+        if room is not None:
+            require_teacher(room, request, f"this session is room {room.code}'s: changing it")
     session.touch()
     return session
 

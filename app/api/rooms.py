@@ -14,12 +14,11 @@ from typing import Annotated, Any
 import segno
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 
-from app.api.joining import join_base
 from app.api.responses import WireJSON
-from app.api.rest import INVALID, HubDep, bearer, state_answer
+from app.api.rest import INVALID, HubDep, require_teacher, state_answer
 from app.config import Settings
 from app.rooms import operations as rooms
-from app.rooms.codes import BadCode, normalize, token_matches
+from app.rooms.codes import BadCode, normalize
 from app.rooms.registry import RoomLimit, RoomTaken, UnknownRoom, clean_name
 from app.rooms.room import Room
 from app.schemas.rooms import ForkRequest, RoomCreate, RoomCreated, RoomInfo, RoomPatch, Roster
@@ -38,6 +37,11 @@ TEACHER: dict[int | str, dict[str, Any]] = {
     **LOOKUP,
     403: {**_ANSWER, "description": "Not the room's teacher token"},
 }
+
+
+def join_url(request: Request, code: str) -> str:
+    """The link students open: this server as the teacher's browser reached it, then /r/{code}."""
+    return f"{str(request.base_url).rstrip('/')}/r/{code}"
 
 
 def client_address(request: Request) -> str:
@@ -81,11 +85,7 @@ RoomDep = Annotated[Room, Depends(get_room)]
 
 def teacher_room(room: RoomDep, request: Request) -> Room:
     """The room, when the request carries its teacher token (403 otherwise)."""
-    if not token_matches(bearer(request), room.token_hash):
-        raise HTTPException(
-            403,
-            f"room {room.code}: this needs the room's teacher token (Authorization: Bearer <teacher_token>)",
-        )
+    require_teacher(room, request, f"room {room.code}: this")
     return room
 
 
@@ -117,11 +117,10 @@ async def open_room(body: RoomCreate, hub: HubDep, request: Request) -> Response
         raise HTTPException(409, str(exc)) from None
     except RoomLimit as exc:
         raise HTTPException(503, str(exc)) from None
-    base = join_base(request, hub.settings)
     answer = RoomCreated(
         code=room.code,
         teacher_token=token,
-        join_url=f"{base}/r/{room.code}",
+        join_url=join_url(request, room.code),
         qr_url=f"/api/rooms/{room.code}/qr.svg",
         session=session.id,
     )
@@ -135,11 +134,12 @@ async def read_room(room: RoomDep, hub: HubDep) -> Response:
 
 
 @router.get("/rooms/{code}/qr.svg", responses=LOOKUP)
-async def room_qr(room: RoomDep, hub: HubDep, request: Request) -> Response:
+async def room_qr(room: RoomDep, request: Request) -> Response:
     """The join URL as a QR code (SVG, drawn here: no third party sees the code)."""
-    url = f"{join_base(request, hub.settings)}/r/{room.code}"
     out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=8, border=4, dark="#000", light="#fff")
+    segno.make(join_url(request, room.code), error="m").save(
+        out, kind="svg", scale=8, border=4, dark="#000", light="#fff"
+    )
     return Response(out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
@@ -162,7 +162,7 @@ async def change_room(body: RoomPatch, room: TeacherDep, hub: HubDep) -> Respons
 @router.delete("/rooms/{code}", status_code=204, responses=TEACHER)
 async def close_room(room: TeacherDep, hub: HubDep) -> Response:
     """Close the room (teacher only): every student is told; forks stay as ordinary sessions."""
-    rooms.close(hub, hub.rooms, room, hub.store.get(room.session_id))
+    rooms.close(hub, hub.rooms, room, room_session(hub, room))
     return Response(status_code=204)
 
 
@@ -182,7 +182,7 @@ async def fork_room(room: RoomDep, hub: HubDep, body: ForkRequest | None = None)
     body = body if body is not None else ForkRequest()
     session = room_session(hub, room)
     name = clean_name(body.name, hub.settings)
-    member = room.member(body.member, name, 4 * hub.settings.max_room_followers)
+    member = room.member(body.member, name, hub.settings.max_room_members)
     try:
         child = await rooms.fork(hub, hub.store, room, session, member.id)
     except rooms.ForkLocked as exc:

@@ -73,6 +73,7 @@ class Hub(Publisher):
         room = self.rooms.by_session(session.id)
         if room is not None:
             room_operations.close(self, self.rooms, room, session)
+        self.rooms.forget_fork(session.id)
         if session.play_task is not None:
             session.play_task.cancel()
         for connection in list(session.connections):

@@ -51,7 +51,7 @@ async def room_socket(websocket: WebSocket, code: str) -> None:
         return
     member_id = websocket.query_params.get("member")
     name = clean_name(websocket.query_params.get("name"), settings)
-    member = room.member(member_id, name, 4 * settings.max_room_followers)
+    member = room.member(member_id, name, settings.max_room_members)
     connection = Connection(websocket, settings)
     fanout = room.fanout
     fanout.followers[connection] = member.id  # counted before the accept's await (the room's cap)

@@ -17,7 +17,6 @@ class GuessLimiter:
     def __init__(self, settings: Settings) -> None:
         self.burst = float(settings.room_guess_burst)
         self.rate = settings.room_guess_burst / settings.room_guess_window_seconds  # tokens per second
-        self.window = settings.room_guess_window_seconds
         self.max_clients = settings.max_guess_clients
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # address -> (tokens, at)
 

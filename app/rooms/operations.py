@@ -14,6 +14,7 @@ from typing import Any
 
 from app.rooms.registry import Rooms
 from app.rooms.room import CLOSE_ROOM_CLOSED, Room
+from app.sessions.branching import descend
 from app.sessions.publisher import Publisher
 from app.sessions.session import Session, SessionStore
 from app.timeline import replay
@@ -33,16 +34,10 @@ async def fork(hub: Publisher, store: SessionStore, room: Room, session: Session
         step, phases = session.step, session.lab.phases_done
         selected = int(session.lab.config.selected)
         reached = await asyncio.to_thread(replay.position, session.timeline, step, phases, selected)
-        child = store.add(reached.lab, timeline=session.timeline.fork(step, session.id))
-        for point in session.history.window(session.timeline.first, step):
-            child.history.append(point)
-        child.changes = [dict(c) for c in session.changes if int(c["step"]) <= step]
-        child.iteration_records = list(reached.records)
+        child = descend(store, session, reached, step)
         if child.history.last_step() != step:
             hub.record_point(child)
     room.forks[child.id] = member
-    if member in room.members:
-        room.members[member].forks.append(child.id)
     return child
 
 
@@ -70,11 +65,13 @@ def announce(room: Room) -> None:
 def roster(room: Room, store: SessionStore) -> dict[str, Any]:
     """Who is in the room: followers (room sockets open), explorers (a fork with a socket open), by name."""
     following = set(room.fanout.followers.values())
+    exploring = {
+        member for fork, member in room.forks.items() if fork in store and store.get(fork).connections
+    }
     members: list[dict[str, str]] = []
     explorers = 0
     for member in room.members.values():
-        exploring = any(f in store and store.get(f).connections for f in member.forks)
-        status = "following" if member.id in following else "exploring" if exploring else "away"
+        status = "following" if member.id in following else "exploring" if member.id in exploring else "away"
         explorers += status == "exploring"
         members.append({"name": member.name, "status": status})
     return {

@@ -110,12 +110,10 @@ class Rooms:
         """The room whose session this is, or None."""
         return self._by_session.get(session_id)
 
-    def fork_room(self, session_id: str) -> Room | None:
-        """The room a session was forked from, while that room is open."""
+    def forget_fork(self, session_id: str) -> None:
+        """A session went (deleted or evicted): it is no longer any room's fork."""
         for room in self._rooms.values():
-            if session_id in room.forks:
-                return room
-        return None
+            room.forks.pop(session_id, None)
 
     def close(self, room: Room) -> None:
         """Close the room: its code goes into quarantine; its forks are ordinary sessions from now on."""
@@ -138,7 +136,7 @@ class Rooms:
                     "created": r.created,
                     "locked": r.locked,
                     "anonymous": r.anonymous,
-                    "members": [{"id": m.id, "name": m.name, "forks": m.forks} for m in r.members.values()],
+                    "members": [{"id": m.id, "name": m.name} for m in r.members.values()],
                     "forks": r.forks,
                 }
                 for r in self._rooms.values()
@@ -181,9 +179,8 @@ class Rooms:
         room = Room(code, session_id, token_hash, float(entry["created"]), bool(entry["locked"]))
         room.anonymous = int(entry.get("anonymous", 0))
         for m in entry.get("members", []):
-            forks = [str(f) for f in m.get("forks", []) if str(f) in sessions]
             name = clean_name(str(m["name"]), self.settings) or "Student"
-            room.members[str(m["id"])] = Member(str(m["id"]), name, forks)
+            room.members[str(m["id"])] = Member(str(m["id"]), name)
         room.forks = {
             str(f): str(member) for f, member in entry.get("forks", {}).items() if str(f) in sessions
         }

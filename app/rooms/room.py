@@ -58,11 +58,10 @@ class Fanout:
 
 @dataclass(eq=False)
 class Member:
-    """A student of the room: a display name and the forks they made."""
+    """A student of the room: an id and a display name (their forks are the room's `forks` naming them)."""
 
     id: str
     name: str
-    forks: list[str] = field(default_factory=list)  # their sessions made from the room's state
 
 
 @dataclass(eq=False)

@@ -22,6 +22,17 @@ from app.wire.codec import to_wire
 REASONS = ("branch", "recover", "sibling")
 
 
+def descend(store: SessionStore, session: Session, reached: replay.Reached, step: int) -> Session:
+    """A new session around `reached` (the run at `step`) sharing `session`'s history up to there: its
+    keyframes and marks, its loss curve, its logged changes, and the records shown at that position."""
+    child = store.add(reached.lab, timeline=session.timeline.fork(step, session.id))
+    for point in session.history.window(session.timeline.first, step):
+        child.history.append(point)
+    child.changes = [dict(c) for c in session.changes if int(c["step"]) <= step]
+    child.iteration_records = list(reached.records)
+    return child
+
+
 async def branch(
     hub: Publisher,
     store: SessionStore,
@@ -48,11 +59,7 @@ async def branch(
         except EngineError as error:
             name = f"changes.{error.field}"
             raise OperationError(name, f"{name}: {error.message}") from None
-        child = store.add(lab, timeline=session.timeline.fork(step, session.id))
-        for point in session.history.window(session.timeline.first, step):
-            child.history.append(point)
-        child.changes = [dict(c) for c in session.changes if int(c["step"]) <= step]
-        child.iteration_records = list(reached.records)
+        child = descend(store, session, reached, step)
         diff = {name: [to_wire(old), to_wire(new)] for name, (old, new) in changed.items()}
         mark = {"kind": "branch", "reason": reason, "parent": session.id, "changes": diff}
         child.timeline.event(lab, mark)

@@ -122,6 +122,8 @@ def test_a_fork_is_bit_identical_mid_iteration_and_counted(client: TestClient) -
     )
     roster = client.get(f"/api/rooms/{code}/roster", headers=auth(token)).json()
     assert roster["forks"] == 1 and roster["members"] == [{"name": "Ada", "status": "away"}]
+    assert client.delete(f"/api/sessions/{fid}").status_code == 204  # the student's own: no token
+    assert client.get(f"/api/rooms/{code}").json()["forks"] == 0  # a fork that went is not counted
 
 
 def test_followers_see_the_teachers_steps_and_cannot_change_anything(client: TestClient) -> None:
