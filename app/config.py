@@ -185,6 +185,12 @@ class Settings:
     room_guess_burst: int = 10
     room_guess_window_seconds: float = 60.0
     max_guess_clients: int = 10000
+    # Ask the class (app/rooms/questions.py): the teacher's count of answers and their histogram
+    # (answer_histogram_bins bins) go out at most once per answers_interval_seconds however fast answers
+    # arrive; an answer within answer_tolerance × max(1, |value|) of the true value counts as close.
+    answer_histogram_bins: int = 12
+    answers_interval_seconds: float = 0.25
+    answer_tolerance: float = 0.01
     # Saturation is looked for at most once per this many iterations (one forward pass over the training set).
     saturation_check_iterations: int = 100
     # Where sessions are written on shutdown and read back on start (app/sessions/persist.py); "" keeps none.

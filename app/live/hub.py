@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app.config import Settings
+from app.live.asking import Asking
 from app.live.connection import CLOSE_GOING_AWAY, Connection
 from app.live.fairshare import FairShare
 from app.rooms import operations as room_operations
@@ -43,6 +44,20 @@ class Hub(Publisher):
         self.fair = FairShare()  # turns of compute between play loops
         self.rooms = Rooms(settings)  # classroom rooms around some of the sessions (app/rooms/)
         self.guesses = GuessLimiter(settings)  # unknown room codes looked up, per client address
+        self.asking = Asking(self)  # the rooms' questions to the class (app/live/asking.py)
+
+    def publish_frame(
+        self,
+        session: Session,
+        records: list[dict[str, Any]] | None = None,
+        metrics: dict[str, Any] | None = None,
+    ) -> None:
+        """Publish a frame (Publisher.publish_frame); a room's question takes its value from the records."""
+        if records:
+            room = self.rooms.by_session(session.id)
+            if room is not None:
+                self.asking.captured(session, room, records)
+        super().publish_frame(session, records, metrics)
 
     def state_text(self, session: Session) -> str:
         """The session's state message as sent, built again only when the session has changed since: every

@@ -8,7 +8,7 @@ engine refused it, e.g. an incoherent loss), nothing_to_recover (a `recover` wit
 offer), session_limit (a branch when the server is full), binary_frame and rate_limited (from
 app/live/endpoint.py), read_only (a control message on a room's session from a socket without the room's
 teacher token, or from a follower), forbidden (a wrong teacher token), no_room (`auth` or `view` on a
-session that has no room).
+session that has no room); the question messages' own codes are in app/live/asking.py.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from app.live import player, travel
+from app.live.asking import QUESTION_MESSAGES
 from app.live.hub import Hub
 from app.rooms.codes import token_matches
 from app.rooms.room import Room
@@ -119,8 +120,10 @@ async def handle(
         return [validation_error(exc)]
     session.touch()
     room = hub.rooms.by_session(session.id)
+    if isinstance(message, QUESTION_MESSAGES):
+        return hub.asking.handle(session, room, message, sender, follower)
     if follower or room is not None:
-        refusal = _room_rules(room, message, sender, follower)
+        refusal = _room_rules(hub, room, message, sender, follower)
         if refusal is not None:
             return refusal
     elif isinstance(message, AuthMessage | ViewMessage):
@@ -138,7 +141,7 @@ async def handle(
 
 
 def _room_rules(
-    room: Room | None, message: m.ClientMessage, sender: Sender | None, follower: bool
+    hub: Hub, room: Room | None, message: m.ClientMessage, sender: Sender | None, follower: bool
 ) -> list[dict[str, Any]] | None:
     """The replies when a room's rules take the message (auth, view, a refused control), else None."""
     if follower or room is None:
@@ -149,7 +152,7 @@ def _room_rules(
         if sender is None or not token_matches(message.token, room.token_hash):
             return [error("forbidden", "token", f"token: not the teacher token of room {room.code}")]
         sender.teacher = True
-        return [{"type": "authorized", "room": room.code}]
+        return [{"type": "authorized", "room": room.code}, *hub.asking.joined(room, None, teacher=True)]
     teacher = sender is not None and sender.teacher
     if isinstance(message, ViewMessage):
         if not teacher:

@@ -2,10 +2,11 @@
 
 The follower gets a `room` message (the room's code, the student's member id and display name, whether
 forking is locked), the session's full state (the whole loss curve at once), the teacher's `view` when set,
-the newest frame, then every message and frame the session's own sockets get, in the same format. It may send
-`sync` and `history`; anything else is answered `read_only` and changes nothing. Query: `name` (a display
-name, cut to max_display_name_chars; none: an anonymous one), `member` (the id a `room` message gave, to be
-the same student again after a reconnect).
+the question to the class when one is asked (with the student's own answer), the newest frame, then every
+message and frame the session's own sockets get, in the same format. It may send `sync`, `history` and
+`answer`; anything else is answered `read_only` and changes nothing. Query: `name` (a display name, cut to
+max_display_name_chars; none: an anonymous one), `member` (the id a `room` message gave, to be the same
+student again after a reconnect).
 
 Close codes: 4003 origin not allowed, 4004 no such room (or its session went), 4010 the room closed, 4029
 the room is full or this address looked up too many unknown codes, 1001 server shutdown.
@@ -71,6 +72,8 @@ async def room_socket(websocket: WebSocket, code: str) -> None:
         connection.send_text(hub.state_text(session))
         if room.view is not None:
             connection.send_text(dumps(room.view))
+        for message in hub.asking.joined(room, member.id, teacher=False):
+            connection.send_text(dumps(message))
         if fanout.last_frame is not None:
             connection.send_frame(fanout.last_frame)  # the newest frame, already encoded
         else:

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from app.rooms.questions import Question
 from app.sessions.session import Outlet
 
 CLOSE_ROOM_CLOSED = 4010
@@ -78,6 +79,7 @@ class Room:
     forks: dict[str, str] = field(default_factory=dict)  # fork session id -> member id
     view: dict[str, Any] | None = None  # the teacher's page view (selection, notation, ...), relayed
     anonymous: int = 0  # anonymous names handed out so far
+    question: Question | None = None  # the question to the class now (app/rooms/questions.py)
 
     @property
     def followers(self) -> int:

@@ -20,7 +20,14 @@ from app.schemas.config import (
     Value,
     Weights,
 )
-from app.schemas.rooms import AuthMessage, ViewMessage
+from app.schemas.rooms import (
+    AnswerMessage,
+    AskMessage,
+    AuthMessage,
+    DismissMessage,
+    RevealMessage,
+    ViewMessage,
+)
 from app.schemas.timeline import BackMessage, BranchMessage, ContinueMessage, SeekMessage
 from app.schemas.types import Integer, StepUnit, Strict, WithinSetting
 
@@ -158,7 +165,11 @@ ClientMessage = Annotated[
     | ContinueMessage
     | BranchMessage
     | AuthMessage
-    | ViewMessage,
+    | ViewMessage
+    | AskMessage
+    | AnswerMessage
+    | RevealMessage
+    | DismissMessage,
     Field(discriminator="type"),
 ]
 CLIENT_MESSAGE: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
@@ -184,4 +195,8 @@ MESSAGE_TYPES: tuple[str, ...] = (
     "branch",
     "auth",
     "view",
+    "ask",
+    "answer",
+    "reveal",
+    "dismiss",
 )

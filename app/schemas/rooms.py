@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from app.schemas.config import Row, Value
 from app.schemas.types import Integer, Outgoing, Strict
 
 SessionId = Annotated[str, Field(min_length=1, max_length=64)]
@@ -98,3 +99,79 @@ class ViewMessage(Strict):
     selection: Selection | None = None
     notation: Literal["rows", "columns"] = "rows"
     show_test: bool = False
+
+
+class AskMessage(Strict):
+    """The teacher asks the class to predict a value the run will compute next: z, a or δ of neuron `unit`
+    (from 0) of `layer`, an output ŷ (`unit`), or the loss ℓ, all of the traced example."""
+
+    type: Literal["ask"]
+    quantity: Literal["z", "a", "delta", "output", "loss"]
+    layer: Annotated[Integer, Field(ge=1, le=64)] | None = None
+    unit: Row | None = None
+
+
+class AnswerMessage(Strict):
+    """A follower's prediction for the question `question` (a new one replaces their earlier answer)."""
+
+    type: Literal["answer"]
+    question: Annotated[str, Field(min_length=1, max_length=32)]
+    value: Value
+
+
+class RevealMessage(Strict):
+    """The teacher shows the class the true value (once the run has computed it)."""
+
+    type: Literal["reveal"]
+
+
+class DismissMessage(Strict):
+    """The teacher ends the question."""
+
+    type: Literal["dismiss"]
+
+
+class QuestionOut(Outgoing):
+    """`question`: what the class is asked to predict; the phase that computes it; at which step."""
+
+    type: Literal["question"]
+    id: str
+    quantity: Literal["z", "a", "delta", "output", "loss"]
+    layer: int | None
+    unit: int | None
+    phase: Literal["forward", "loss", "backward"]
+    label: str
+    step: int
+    your_answer: float | None = None
+
+
+class Spread(Outgoing):
+    """A histogram of the answers (`edges` has one more entry than `counts`), their mean and median."""
+
+    edges: list[float]
+    counts: list[int]
+    mean: float | None
+    median: float | None
+
+
+class AnswersOut(Spread):
+    """`answers` (the teacher's sockets only): how many of the followers answered, whether the value is
+    computed yet (then it can be revealed)."""
+
+    type: Literal["answers"]
+    question: str
+    count: int
+    followers: int
+    computed: bool
+
+
+class RevealedOut(Spread):
+    """`revealed`: the true value; how many answers were within `tolerance` of it."""
+
+    type: Literal["revealed"]
+    question: str
+    label: str
+    value: float
+    count: int
+    close: int
+    tolerance: float

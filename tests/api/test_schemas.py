@@ -144,6 +144,8 @@ def test_every_message_type_has_a_model() -> None:
         "seek": {"step": 0},
         "branch": {"step": 0},
         "auth": {"token": "t"},
+        "ask": {"quantity": "loss"},
+        "answer": {"question": "q", "value": 0.5},
     }
     for name in MESSAGE_TYPES:
         message = CLIENT_MESSAGE.validate_python({"type": name, **minimal.get(name, {})})
