@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck unit browser-deps bench clean
+.PHONY: run classroom test lint typecheck unit browser-deps bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(TSTAMP): pyproject.toml $(STAMP)
 
 run: $(STAMP)
 	$(PY) -m app
+
+# `make run` on every interface, for a lecture hall (README, "In a lecture hall").
+classroom: $(STAMP)
+	BACKPROP_HOST=0.0.0.0 $(PY) -m app
 
 browser-deps:
 	bash tests/browser/install_chromium.sh

@@ -8,10 +8,12 @@ for example BACKPROP_PORT=9000 or BACKPROP_ALLOWED_ORIGINS="http://a:1,http://b:
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import os
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
+
+from app import netaddr
 
 
 @dataclass(frozen=True)
@@ -112,10 +114,19 @@ class Settings:
     # Extra origins allowed on the socket and on state-changing REST calls besides the page's own host
     # (comma separated in the env var).
     allowed_origins: tuple[str, ...] = ()
-    # Host names the server answers to besides `host` (and 127.0.0.1 / localhost / ::1 when listening on a
-    # loopback or wildcard address, and any IP address when listening on every interface); any other Host
-    # header gets 400 (DNS rebinding). "*" allows every host.
+    # Host names the server answers to besides `host` and public_url's host (and 127.0.0.1 / localhost /
+    # ::1 when listening on a loopback or wildcard address, and the machine's own addresses, app/netaddr.py,
+    # when listening on every interface); any other Host header gets 400 (DNS rebinding). "*" allows every
+    # host.
     allowed_hosts: tuple[str, ...] = ()
+    # The address students are given (join links, QR codes), e.g. "http://lab.example.edu:8000", for a lab
+    # behind a name or a proxy; its host is served too. "" gives them this machine's address as the
+    # teacher reached it (its network address when the teacher is on loopback and the server listens on
+    # every interface).
+    public_url: str = ""
+    # The machine's own addresses (app/netaddr.py) are read again when older than this, so a laptop that
+    # changes network is picked up without every request paying for the look-up.
+    own_addresses_cache_seconds: float = 30.0
     max_sessions: int = 200
     session_idle_seconds: float = 1800.0
     eviction_interval_seconds: float = 30.0
@@ -198,9 +209,15 @@ class Settings:
     state_file: str = ""
 
     def host_names(self) -> frozenset[str]:
-        """The host names a request's Host header may carry (lower case, IPv6 without brackets)."""
-        names = {self.host.lower().strip("[]"), *(name.lower().strip("[]") for name in self.allowed_hosts)}
-        if self.host in _LOOPBACK or self.host in _WILDCARD:
+        """The host names a request's Host header may carry (lower case, IPv6 without brackets); on every
+        interface, the machine's own addresses are served too (host_allowed)."""
+        names = {name.lower().strip("[]") for name in self.allowed_hosts}
+        if self.host not in WILDCARD:  # a wildcard is where to listen, not an address to be reached at
+            names.add(self.host.lower().strip("[]"))
+        public = urlsplit(self.public_url).hostname if self.public_url else None
+        if public:
+            names.add(public.lower())
+        if self.host in _LOOPBACK or self.host in WILDCARD:
             names |= _LOOPBACK
         return frozenset(names)
 
@@ -219,8 +236,9 @@ class Settings:
             name = name.split(":", 1)[0]
         if name in names:
             return True
-        # On every interface, an address is served as it is reached: rebinding needs a host *name*.
-        return self.host in _WILDCARD and _is_address(name)
+        # On every interface, an address literal is served when it is one of this machine's: rebinding needs
+        # a host *name*, and an address that is not ours was not reached here.
+        return self.host in WILDCARD and netaddr.is_own_address(name, self.own_addresses_cache_seconds)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -252,17 +270,8 @@ def _parse(name: str, raw: str, default: Any) -> Any:
         raise ValueError(f"BACKPROP_{name.upper()}={raw!r}: expected {type(default).__name__}") from exc
 
 
-def _is_address(name: str) -> bool:
-    """Whether `name` is an IPv4 or IPv6 address literal."""
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return True
-
-
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-_WILDCARD = frozenset({"0.0.0.0", "::", ""})
+WILDCARD = frozenset({"0.0.0.0", "::", ""})
 
 SERVE_STATE_FILE = ".backprop/sessions.json"
 

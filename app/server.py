@@ -1,11 +1,13 @@
 """Serving with uvicorn: permessage-deflate off, the socket size limit, a transport abort for stuck sends, an
 immediate write for frames, a bound on the time a request's headers may take (uvicorn has none), and a
-shutdown that closes every socket with 1001 (going away) before uvicorn's own 1012."""
+shutdown that closes every socket with 1001 (going away) before uvicorn's own 1012; on every interface (or
+with BACKPROP_PUBLIC_URL) one line at startup says where students join."""
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import logging
 import socket
 from typing import Any
 
@@ -15,8 +17,12 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.exceptions import InvalidState
 
-from app.config import Settings
+from app.config import WILDCARD, Settings
 from app.live.connection import ABORT_EXTENSION, SEND_NOW_EXTENSION
+from app.netaddr import primary_address, student_base_url
+
+log = logging.getLogger("backprop.server")
+JOIN_PATH = "/join"  # the page where a student types a room's code
 
 
 class AbortableWebSocketProtocol(WebSocketsSansIOProtocol):
@@ -123,6 +129,13 @@ class LabServer(uvicorn.Server):
         self.lab_app = app
         self.settings = settings
 
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        """uvicorn's startup, then one line saying where students join (when they can reach this server)."""
+        await super().startup(sockets)
+        listening = [sock for server in getattr(self, "servers", []) for sock in server.sockets]
+        if listening and (self.settings.public_url or self.settings.host in WILDCARD):
+            log.info("%s", join_message(self.settings, int(listening[0].getsockname()[1])))
+
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         """Close the lab's sockets with 1001 (bounded by shutdown_close_seconds), then uvicorn's shutdown."""
         for server in getattr(self, "servers", []):
@@ -131,6 +144,17 @@ class LabServer(uvicorn.Server):
         if hub is not None:
             await hub.close_all(self.settings.shutdown_close_seconds)
         await super().shutdown(sockets)
+
+
+def join_message(settings: Settings, port: int) -> str:
+    """Where students join a server listening on `port`: BACKPROP_PUBLIC_URL when set, else this machine's
+    network address (or why there is none)."""
+    primary = primary_address(settings.own_addresses_cache_seconds)
+    if not settings.public_url and primary is None:
+        return "no network address found: students cannot reach this machine (set BACKPROP_PUBLIC_URL?)"
+    loopback = f"http://127.0.0.1:{port}"
+    base = student_base_url(settings.public_url, loopback, wildcard=True, port=port, primary=primary)
+    return f"students join at {base}{JOIN_PATH}"
 
 
 def _log_config() -> dict[str, Any]:

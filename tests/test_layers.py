@@ -10,6 +10,9 @@ import pytest
 
 APP = Path(__file__).resolve().parents[1] / "app"
 
+# The modules at app/'s top that form the config layer (standard library only, importable from anywhere).
+CONFIG_LAYER = ("config", "netaddr")
+
 # Each layer and what it may import, bottom first. Modules at app/'s top (main, server, __main__) compose
 # the whole and may import anything.
 ALLOWED: dict[str, set[str]] = {
@@ -50,12 +53,18 @@ def layer_of(module: str) -> str | None:
     parts = module.split(".")
     if len(parts) == 1:
         return None
-    if len(parts) == 2 and parts[1] == "config":
+    if len(parts) == 2 and parts[1] in CONFIG_LAYER:
         return "config"
     return parts[1] if len(parts) > 2 or parts[1] in ALLOWED else None
 
 
 GRAPH = {module_name(p): imports_of(p) for p in sorted(APP.rglob("*.py"))}
+
+
+def test_the_config_layer_imports_only_itself() -> None:
+    config = {f"app.{name}" for name in CONFIG_LAYER}
+    for module in sorted(config):
+        assert GRAPH[module] <= config, f"{module} imports {sorted(GRAPH[module] - config)}"
 
 
 def test_every_folder_is_a_known_layer() -> None:

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.responses import WireJSON
-from app.config import Settings
+from app.config import WILDCARD, Settings
 from app.live.endpoint import origin_allowed
 from app.schemas.errors import encodable
 
@@ -63,6 +63,7 @@ class HostGuard:
             host = header(scope, b"host")
             if not self.settings.host_allowed(host):
                 names = ", ".join(sorted(self.settings.host_names()))
+                names += ", this machine's addresses" if self.settings.host in WILDCARD else ""
                 detail = (
                     f"host {host!r} is not served here (allowed: {names}; "
                     "add names to BACKPROP_ALLOWED_HOSTS)"

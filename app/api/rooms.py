@@ -16,7 +16,8 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 
 from app.api.responses import WireJSON
 from app.api.rest import INVALID, HubDep, require_teacher, state_answer
-from app.config import Settings
+from app.config import WILDCARD, Settings
+from app.netaddr import primary_address, student_base_url
 from app.rooms import operations as rooms
 from app.rooms.codes import BadCode, normalize
 from app.rooms.registry import RoomLimit, RoomTaken, UnknownRoom, clean_name
@@ -39,9 +40,20 @@ TEACHER: dict[int | str, dict[str, Any]] = {
 }
 
 
-def join_url(request: Request, code: str) -> str:
-    """The link students open: this server as the teacher's browser reached it, then /r/{code}."""
-    return f"{str(request.base_url).rstrip('/')}/r/{code}"
+def join_url(request: Request, code: str, settings: Settings) -> str:
+    """The link students open, /r/{code} on settings.public_url when set; else on this machine's network
+    address when the teacher reached it through loopback and it listens on every interface (a student's
+    laptop cannot open the teacher's 127.0.0.1); else on this server as the teacher's browser reached it."""
+    server = request.scope.get("server")
+    port = server[1] if server else (request.url.port or settings.port)
+    base = student_base_url(
+        settings.public_url,
+        str(request.base_url),
+        wildcard=settings.host in WILDCARD,
+        port=port,
+        primary=primary_address(settings.own_addresses_cache_seconds),
+    )
+    return f"{base}/r/{code}"
 
 
 def client_address(request: Request) -> str:
@@ -120,7 +132,7 @@ async def open_room(body: RoomCreate, hub: HubDep, request: Request) -> Response
     answer = RoomCreated(
         code=room.code,
         teacher_token=token,
-        join_url=join_url(request, room.code),
+        join_url=join_url(request, room.code, hub.settings),
         qr_url=f"/api/rooms/{room.code}/qr.svg",
         session=session.id,
     )
@@ -134,10 +146,10 @@ async def read_room(room: RoomDep, hub: HubDep) -> Response:
 
 
 @router.get("/rooms/{code}/qr.svg", responses=LOOKUP)
-async def room_qr(room: RoomDep, request: Request) -> Response:
+async def room_qr(room: RoomDep, hub: HubDep, request: Request) -> Response:
     """The join URL as a QR code (SVG, drawn here: no third party sees the code)."""
     out = io.BytesIO()
-    segno.make(join_url(request, room.code), error="m").save(
+    segno.make(join_url(request, room.code, hub.settings), error="m").save(
         out, kind="svg", scale=8, border=4, dark="#000", light="#fff"
     )
     return Response(out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})

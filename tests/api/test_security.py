@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from app.netaddr import own_addresses
 from tests.support.helpers import connect_headers, create
 
 
@@ -133,10 +134,30 @@ def test_a_lan_address_serves_only_itself_and_what_is_configured() -> None:
     lan = Settings(host="10.1.2.3", allowed_hosts=("lab.local",))
     assert lan.host_allowed("10.1.2.3:8000") and lan.host_allowed("lab.local")
     assert not lan.host_allowed("localhost") and not lan.host_allowed("10.1.2.4")
-    everywhere = Settings(host="0.0.0.0")
-    assert everywhere.host_allowed("localhost:8000") and everywhere.host_allowed("10.0.0.5:8000")
-    assert everywhere.host_allowed("[fe80::1]:8000") and not everywhere.host_allowed("anything.example")
-    assert not lan.host_allowed("10.0.0.5")  # an address is served as reached only on every interface
+    assert not lan.host_allowed("203.0.113.77")
+    assert Settings(host="10.1.2.3", public_url="http://lab.example.edu:8000").host_allowed("lab.example.edu")
+
+
+@pytest.mark.parametrize("wildcard", ["0.0.0.0", "::", ""])
+def test_every_interface_serves_the_machines_own_addresses_and_nothing_else(wildcard: str) -> None:
+    everywhere = Settings(host=wildcard)
+    own = sorted(own_addresses())
+    assert own, "the machine has no addresses"
+    for address in own:
+        shown = f"[{address}]:8000" if ":" in address else f"{address}:8000"
+        assert everywhere.host_allowed(shown), shown
+    assert everywhere.host_allowed("localhost:8000") and everywhere.host_allowed("127.3.4.5:8000")
+    assert everywhere.host_allowed("[::ffff:127.0.0.1]:8000")  # IPv4-mapped: the IPv4 address
+    for foreign in ["203.0.113.77:8000", "[2001:db8::77]:8000", "[::ffff:203.0.113.77]", "anything.example"]:
+        assert not everywhere.host_allowed(foreign), foreign
+    listening = f"[{wildcard}]:8000" if ":" in wildcard else f"{wildcard or '0.0.0.0'}:8000"
+    assert not everywhere.host_allowed(":8000") and not everywhere.host_allowed(listening)
+    named = Settings(host=wildcard, allowed_hosts=("lab.local",), public_url="https://lab.example.edu/")
+    assert named.host_allowed("lab.local:8000") and named.host_allowed("LAB.example.edu")
+    assert not named.host_allowed("example.edu")
+
+
+def test_the_remaining_host_rules() -> None:
     assert Settings(allowed_hosts=("*",)).host_allowed("anything.example")
     assert not Settings().host_allowed(None)
     configured = Settings.from_env({"BACKPROP_ALLOWED_HOSTS": "lab.local, lab.example.edu"})
@@ -191,3 +212,22 @@ def test_the_pages_own_origin_allowed_origins_and_scripts_may(settings: Settings
         assert (
             client.delete(f"/api/sessions/{sid}", headers={"origin": "http://testserver"}).status_code == 204
         )
+
+
+def test_on_every_interface_a_foreign_origin_is_still_refused(settings: Settings) -> None:
+    everywhere = dataclasses.replace(settings, host="0.0.0.0", allowed_hosts=())
+    own = sorted(a for a in own_addresses() if ":" not in a)[-1]  # an IPv4 address of this machine
+    with TestClient(create_app(everywhere), base_url=f"http://{own}:8000") as client:
+        assert client.post("/api/sessions", json={}).status_code == 201  # the page's own origin (none sent)
+        ours = {"origin": f"http://{own}:8000"}
+        assert client.post("/api/sessions", json={}, headers=ours).status_code == 201
+        sid = create(client)["id"]
+        for origin in ["http://evil.example", "http://203.0.113.77:8000", f"http://{own}:8001", "null"]:
+            response = client.post("/api/sessions", json={}, headers={"origin": origin})
+            assert response.status_code == 403, origin
+            headers = {"origin": origin, "host": f"{own}:8000"}  # the socket client's host is its own
+            with client.websocket_connect(f"/ws/sessions/{sid}", headers=headers) as ws:
+                message = ws.receive()
+                assert message["type"] == "websocket.close" and message["code"] == 4003, origin
+        with client.websocket_connect(f"/ws/sessions/{sid}", headers={**ours, "host": f"{own}:8000"}) as ws:
+            assert ws.receive()["type"] == "websocket.send"

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from app.netaddr import primary_address
 from app.rooms.codes import BadCode, normalize
 from tests.support.helpers import connect_headers, new_session, open_socket, receive_until
 
@@ -44,6 +45,28 @@ def test_a_room_has_a_code_a_token_a_join_url_and_a_qr_code(client: TestClient) 
     assert b"<svg" in qr.content and b"xmlns" in qr.content
     assert client.post("/api/rooms", json={"session": sid}).status_code == 409
     assert client.post("/api/rooms", json={"session": "x" * 22}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("host", "public_url", "reached", "expected"),
+    [
+        ("0.0.0.0", "http://lab.example.edu:8000/", "http://127.0.0.1:8000", "http://lab.example.edu:8000"),
+        ("0.0.0.0", "", "http://localhost:8000", "primary"),
+        ("0.0.0.0", "", "http://127.0.0.1:8000", "primary"),
+        ("127.0.0.1", "", "http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("0.0.0.0", "", "http://lab.local:8000", "http://lab.local:8000"),
+    ],
+)
+def test_the_join_url_is_one_a_student_can_open(
+    settings: Settings, host: str, public_url: str, reached: str, expected: str
+) -> None:
+    chosen = dataclasses.replace(settings, host=host, public_url=public_url, allowed_hosts=("lab.local",))
+    primary = primary_address()
+    if expected == "primary":
+        expected = f"http://{primary}:8000" if primary is not None else reached
+    with TestClient(create_app(chosen), base_url=reached) as client:
+        room = open_room(client, new_session(client))
+    assert room["join_url"] == f"{expected}/r/{room['code']}"
 
 
 def test_codes_are_read_case_insensitively_and_bad_ones_are_named() -> None:
