@@ -31,6 +31,9 @@ _CLIENT_LIMITS = (
     "rate_limit_messages",
     "rate_limit_window_seconds",
     "max_history",
+    "room_code_length",
+    "room_code_alphabet",
+    "max_display_name_chars",
 )
 
 

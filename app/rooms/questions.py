@@ -22,7 +22,7 @@ QUANTITIES: dict[str, tuple[str, str]] = {
     "z": ("forward", "z"),
     "a": ("forward", "a"),
     "delta": ("backward", "delta"),
-    "output": ("loss", "output"),
+    "output": ("forward", "a"),  # a^L of the output layer
     "loss": ("loss", "loss"),
 }
 _SYMBOLS = {"z": "z", "a": "a", "delta": "δ", "output": "ŷ", "loss": "ℓ"}

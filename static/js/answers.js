@@ -3,6 +3,9 @@
  * is asked before it sees them (lecture 004's h(x) = 0.489 stays hidden until the forward pass reaches the
  * output). The choice lives in `ui.hideAnswers` (toggled with H or the header's button, remembered in
  * localStorage under HIDE_ANSWERS_KEY). What counts as stepped is read off this iteration's records.
+ *
+ * A classroom question (state.question, classroom/) hides the value it asks for on every screen of the room,
+ * whatever the choice, until the teacher reveals it (an output's question hides the loss too: ℓ gives ŷ away).
  */
 
 export const HIDE_ANSWERS_KEY = "backprop-lab:hide-answers";
@@ -28,9 +31,20 @@ function phaseStepped(state, phase) {
   return recordsOf(state).some((r) => r.phase === phase);
 }
 
+/** Whether an open, unrevealed question asks for one of `quantities` (of layer `layer`, when given). */
+export function asked(state, quantities, layer) {
+  const q = state?.question;
+  return Boolean(q && !q.revealed && quantities.includes(q.quantity) && (layer === undefined || q.layer === layer));
+}
+
 /** Whether the activations and pre-activations of layer l (1..L) are hidden now. */
 export function forwardHidden(state, l) {
-  return hidingAnswers(state) && l >= 1 && !forwardStepped(state, l);
+  return (hidingAnswers(state) && l >= 1 && !forwardStepped(state, l)) || asked(state, ["z", "a", "output"], l);
+}
+
+/** Whether the δ of layer l are hidden now (a question asks for one of them). */
+export function deltaHidden(state, l) {
+  return asked(state, ["delta"], l);
 }
 
 /**
@@ -38,7 +52,8 @@ export function forwardHidden(state, l) {
  * output layer L, and again after its update (they are then the next iteration's answer).
  */
 export function outputsHidden(state, L) {
-  return hidingAnswers(state) && !(forwardStepped(state, L) && !phaseStepped(state, "update"));
+  const open = hidingAnswers(state) && !(forwardStepped(state, L) && !phaseStepped(state, "update"));
+  return open || asked(state, ["output"]);
 }
 
 /**
@@ -46,5 +61,5 @@ export function outputsHidden(state, L) {
  * example's ℓ) is hidden: until this iteration's loss phase, and again after its update.
  */
 export function lossHidden(state) {
-  return hidingAnswers(state) && !(phaseStepped(state, "loss") && !phaseStepped(state, "update"));
+  return hidingAnswers(state) && !(phaseStepped(state, "loss") && !phaseStepped(state, "update")) || asked(state, ["loss", "output"]);
 }

@@ -4,11 +4,15 @@
  * (through the guard that asks before leaving the past) and their `bl:switch` requests (another run).
  *
  * URL options: `?preset=<name>` starts a new session from that preset; `?new` starts a new default session.
+ * On /r/{code} (<body data-room>) the page follows that classroom room instead (classroom/): no session of
+ * its own until the student explores on their own.
  */
 
 import { createStore, initialState } from "./store.js";
 import { connect } from "./socket.js";
-import { createSession, forgetStoredSession, storedSessionId } from "./session.js";
+import { createSession, forgetStoredSession, setRemembering, storedSessionId } from "./session.js";
+import { mountClassroom, socketHooks } from "./classroom/classroom.js";
+import { chosenName, keepStudentRoom, studentRoom } from "./classroom/rooms-api.js";
 import { mount as mountControls } from "./controls/mount.js";
 import { createGuard } from "./controls/guard.js";
 import { mount as mountHelp } from "./views/help/help.js";
@@ -81,14 +85,34 @@ async function boot() {
   };
   // From the past, a forward step or a change asks first (controls/guard.js).
   const guard = createGuard(store, toSocket);
-  document.addEventListener("bl:send", (e) => guard(e.detail));
+  // A follower's page changes nothing: the teacher's run is read-only there.
+  document.addEventListener("bl:send", (e) => {
+    if (socket?.following() && !["sync", "history"].includes(e.detail?.type)) {
+      store.set({ error: { field: null, code: "read_only", message: "You are following the class: explore on your own to change the run.", at: Date.now() } });
+      return;
+    }
+    guard(e.detail);
+  });
   document.addEventListener("bl:switch", (e) => socket?.switchTo(e.detail.id));
 
   mountControls(document.getElementById("controls"), store);
   mountDialogs(store, guard, toSocket);
   mountHelp(document.getElementById("help-overlay"), store);
+  mountClassroom(store, () => socket);
   await mountViews(store);
+  const hooks = socketHooks(store, () => socket?.sessionId() ?? null);
 
+  const room = document.body.dataset.room;
+  if (room) {
+    // A student's page: follow the room; a name typed on /join comes along.
+    const before = studentRoom();
+    const name = chosenName() ?? (before?.code === room ? before.name : null);
+    keepStudentRoom(before?.code === room ? { ...before, name } : { code: room, name });
+    setRemembering(false);
+    store.set({ classroom: { role: "student", code: room, following: true, name } });
+    socket = connect(store, "/ws/rooms", room, hooks);
+    return;
+  }
   let id;
   try {
     id = await startSession(meta);
@@ -97,7 +121,7 @@ async function boot() {
     // The server is not answering yet: keep trying through the socket's own recovery path.
     id = storedSessionId() ?? "none";
   }
-  socket = connect(store, wsBase, id);
+  socket = connect(store, wsBase, id, hooks);
   for (const msg of early.splice(0)) socket.send(msg);
 }
 

@@ -18,6 +18,13 @@ export const CONFIG_FIELDS = [
 /** Last known {id, config, weights, biases}; written to sessionStorage at most once a second. */
 let last = readStored();
 let persistTimer = null;
+/** Off while the page follows a classroom room: the teacher's session is not this tab's own. */
+let remembering = true;
+
+/** Keep (true) or leave alone (false, following a room) what this tab knows of its own session. */
+export function setRemembering(on) {
+  remembering = Boolean(on);
+}
 
 function readStored() {
   try {
@@ -54,6 +61,7 @@ export function storedSessionId() {
  * @param {object} [header]
  */
 export function rememberSession(state, header) {
+  if (!remembering) return;
   if (state) {
     last = { id: state.id ?? last?.id, config: state.config ?? last?.config, weights: state.weights, biases: state.biases };
     persist();
@@ -68,7 +76,7 @@ export function rememberSession(state, header) {
 
 /** Keep a configuration changed live (the parameters stay those of the latest frame). */
 export function rememberConfig(config) {
-  if (!last) return;
+  if (!last || !remembering) return;
   last.config = config;
   schedulePersist();
 }

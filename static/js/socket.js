@@ -1,7 +1,10 @@
 /**
  * The page's only WebSocket: connects to /ws/sessions/{id}, puts every server message into the store,
  * reconnects with backoff after a drop, and recreates the session (from the last known configuration
- * and parameters) when the server no longer knows it, e.g. after a restart.
+ * and parameters) when the server no longer knows it, e.g. after a restart. Following a classroom room it
+ * connects to /ws/rooms/{code} instead (`follow`), the same messages and frames; `switchTo` goes back to a
+ * session of the page's own. Messages this module does not handle (the classroom's) are dispatched as
+ * `bl:server` events.
  *
  * Binary frames are decoded as they arrive (their loss-curve points are kept) but only the newest one is
  * put into the store, once per animation frame. `history` grows in place between replacements; a view
@@ -19,16 +22,26 @@ const MAX_QUEUED = 32;
 /** Close codes: unknown session, origin refused (docs/protocol.md). */
 const CLOSE_UNKNOWN_SESSION = 4004;
 const CLOSE_BAD_ORIGIN = 4003;
+/** A room's socket: the room closed; the room is full or this address guessed too many codes. */
+const CLOSE_ROOM_CLOSED = 4010;
+const CLOSE_TOO_MANY = 4029;
+const SESSIONS_BASE = "/ws/sessions";
+const ROOMS_BASE = "/ws/rooms";
 
 /**
- * Open the socket for `sessionId` and keep it open.
+ * Open the socket for `sessionId` (or, with wsBase "/ws/rooms", the room whose code it is) and keep it open.
  * @param {{get: Function, set: Function}} store
  * @param {string} wsBase path prefix, e.g. "/ws/sessions"
  * @param {string} sessionId
- * @returns {{send: (msg: object) => void, sessionId: () => string}}
+ * @param {{first?: (following: boolean) => object|null, roomQuery?: () => string, roomEnded?: (ev: CloseEvent) => void}} [hooks]
+ *   first: a message sent before any other on every (re)connect (the teacher's `auth`); roomQuery: the room
+ *   socket's query string; roomEnded: the room closed or is not known (the socket stays closed)
+ * @returns {{send: (msg: object) => void, switchTo: (id: string) => void, follow: (code: string) => void,
+ *   following: () => boolean, sessionId: () => string}}
  */
-export function connect(store, wsBase, sessionId) {
+export function connect(store, wsBase, sessionId, hooks = {}) {
   let id = sessionId;
+  let following = wsBase === ROOMS_BASE;
   let ws = null;
   let attempt = 0;
   let lastSeq = null;
@@ -45,7 +58,8 @@ export function connect(store, wsBase, sessionId) {
 
   function url() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    return `${scheme}://${location.host}${wsBase}/${encodeURIComponent(id)}`;
+    const path = `${following ? ROOMS_BASE : SESSIONS_BASE}/${encodeURIComponent(id)}`;
+    return `${scheme}://${location.host}${path}${following ? (hooks.roomQuery?.() ?? "") : ""}`;
   }
 
   function open() {
@@ -57,6 +71,12 @@ export function connect(store, wsBase, sessionId) {
       historyAsked = false;
       heldPoints.length = 0;
       store.set({ connection: "open" });
+      const first = hooks.first?.(following);
+      if (first) rawSend(first);
+      if (following) {
+        queue.length = 0; // a follower's page sends nothing it asked for while away
+        return;
+      }
       if (resume.playing) rawSend({ type: "play", speed: resume.speed });
       while (queue.length > 0) rawSend(queue.shift());
     };
@@ -73,8 +93,14 @@ export function connect(store, wsBase, sessionId) {
       const s = store.get();
       // Remember whether it was playing when the link went down (not after failed retries).
       if (s.connection === "open") resume = { playing: Boolean(s.playing), speed: s.speed || 1 };
+      if (following && (ev.code === CLOSE_UNKNOWN_SESSION || ev.code === CLOSE_ROOM_CLOSED)) {
+        store.set({ connection: "closed", playing: false });
+        hooks.roomEnded?.(ev);
+        return;
+      }
       store.set({ connection: "reconnecting", playing: false });
-      if (ev.code === CLOSE_UNKNOWN_SESSION) recreate();
+      if (ev.code === CLOSE_TOO_MANY) store.set({ error: { field: "room", message: ev.reason || "the room is full", at: Date.now() } });
+      if (ev.code === CLOSE_UNKNOWN_SESSION && !following) recreate();
       else retryLater();
     };
   }
@@ -164,6 +190,7 @@ export function connect(store, wsBase, sessionId) {
         store.set({ error: { field: null, code: "stepped", message: stoppedShort(msg), at: Date.now() } });
         break;
       default:
+        document.dispatchEvent(new CustomEvent("bl:server", { detail: msg }));
         break;
     }
   }
@@ -245,11 +272,8 @@ export function connect(store, wsBase, sessionId) {
     store.set(partial);
   }
 
-  /** Work on session `next` from now on: close this socket (without reconnecting) and open one to it. */
-  function switchTo(next) {
-    if (!next || next === id) return;
-    id = next;
-    resume = { playing: false, speed: store.get().speed || 1 };
+  /** Close the socket without reconnecting. */
+  function drop() {
     const old = ws;
     ws = null;
     if (old) {
@@ -257,10 +281,28 @@ export function connect(store, wsBase, sessionId) {
       old.onmessage = null;
       old.close(1000, "switching runs");
     }
+  }
+
+  /** Work on session `next` from now on: close this socket (without reconnecting) and open one to it. */
+  function switchTo(next) {
+    if (next && (next !== id || following)) reopen(next, false);
+  }
+
+  /** Follow the room `code` from now on (read-only): its socket gets the teacher's session's messages. */
+  function follow(code) {
+    queue.length = 0;
+    reopen(code, true);
+  }
+
+  function reopen(next, room) {
+    following = room;
+    id = next;
+    resume = { playing: false, speed: store.get().speed || 1 };
+    drop();
     store.set({ connection: "connecting", replay: false, dialog: null });
     open();
   }
 
   open();
-  return { send, switchTo, sessionId: () => id };
+  return { send, switchTo, follow, following: () => following, sessionId: () => id };
 }

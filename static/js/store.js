@@ -36,6 +36,13 @@ export function initialState() {
     replay: false,
     /** The open dialog: {kind: "prompt" | "branch" | "compare", ...} or null (one at a time). */
     dialog: null,
+    /**
+     * The classroom room this page is in (classroom/): {role: "teacher" | "student", code, joinUrl, qrUrl,
+     * locked, following, fork, member, name, roster, closed} or null.
+     */
+    classroom: null,
+    /** The question to the class: the `question` message plus {answer, summary, revealed}, or null. */
+    question: null,
   };
 }
 

@@ -100,7 +100,11 @@ export function transportRow(store) {
     const ui = store.get().ui;
     store.set({ ui: { ...ui, helpOpen: !ui.helpOpen } });
   }, { id: "btn-help", "aria-label": "Help" });
-  const right = h("div", { class: "group right" }, conn, settingsBtn, presenterBtn, helpBtn);
+  // The classroom (classroom/teacher.js) opens a room, or shows the open room's join screen.
+  const classroomBtn = button("Classroom", "Open a classroom room: students follow this run on their laptops", () => {
+    document.dispatchEvent(new CustomEvent("bl:classroom"));
+  }, { id: "btn-classroom" });
+  const right = h("div", { class: "group right" }, conn, classroomBtn, settingsBtn, presenterBtn, helpBtn);
 
   store.subscribe(["playing", "speed"], (s) => {
     setText(play, s.playing ? "❚❚ Pause" : "▶ Play");
@@ -117,7 +121,7 @@ export function transportRow(store) {
     countersAt = performance.now();
     renderCounters(store.get(), countMain, countSub, metrics);
   };
-  store.subscribe(["frame", "session", "playing", "records", "ui"], (s) => {
+  store.subscribe(["frame", "session", "playing", "records", "ui", "question"], (s) => {
     const wait = s.playing ? countersAt + COUNTER_INTERVAL_MS - performance.now() : 0;
     if (wait <= 0) {
       if (countersTimer !== null) clearTimeout(countersTimer);

@@ -227,7 +227,7 @@ export function mount(root, store) {
   });
   observer.observe(stage);
 
-  store.subscribe(["session", "example", "ui"], () => {
+  store.subscribe(["session", "example", "ui", "question"], () => {
     shownLegend = "";
     redrawAll();
   });

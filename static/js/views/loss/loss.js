@@ -277,7 +277,7 @@ export function mount(root, store) {
   observer.observe(plot);
 
   attachCursor(root, plot, store);
-  store.subscribe(["history", "changes", "session", "records"], schedule);
+  store.subscribe(["history", "changes", "session", "records", "question"], schedule);
   let hiding = false;
   store.subscribe(["ui"], (state) => {
     if (refont()) return; // a new text size draws again

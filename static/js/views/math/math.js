@@ -143,6 +143,11 @@ export function mount(root, store) {
     const head =
       `<div class="mv-head"><span class="mv-phase">${esc(phaseText(phase, L))}</span>` +
       `<span class="mv-focus">${focusName(sel, L, labels, ctx.notation)}${explicit ? "" : ' <span class="mv-default">(default; click a neuron or weight to choose)</span>'}</span></div>`;
+    const q = state.question;
+    if (q && !q.revealed && q.phase === phase.kind && (q.phase === "loss" || q.layer === phase.layer)) {
+      // A classroom question asks for a number this phase shows: it stays off every screen until revealed.
+      return `${head}<p class="mv-note mv-asked">Hidden while the class predicts ${esc(q.label)}: the formula and its numbers come back when the teacher reveals the answer.</p>`;
+    }
     const equations = `<div class="mv-eqs">${equationsFor(ctx, sel, params)}</div>`;
     const matLayer = phase.kind === "forward" || phase.kind === "backward" ? phase.layer : phase.kind === "loss" ? L : Math.max(1, sel.layer);
     const mats = layerMatrices(ctx, matLayer, sel);
@@ -158,7 +163,7 @@ export function mount(root, store) {
     else timer = setTimeout(render, wait);
   }
 
-  store.subscribe(["records", "selection", "session", "example", "ui"], () => {
+  store.subscribe(["records", "selection", "session", "example", "ui", "question"], () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
     render();

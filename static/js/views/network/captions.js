@@ -4,7 +4,7 @@
  * the forward pass has not reached in this iteration are left out of the model before it is painted.
  */
 
-import { forwardHidden } from "../../answers.js";
+import { deltaHidden, forwardHidden, lossHidden } from "../../answers.js";
 
 /** The dots' legend: the traced example's activation, from this iteration's forward pass in the update phase. */
 export function dotLegend(model) {
@@ -42,4 +42,6 @@ export function hideUnstepped(model, state) {
   const hidden = (l) => forwardHidden(state, l);
   model.a = model.a.map((row, l) => (hidden(l) ? null : row));
   model.z = model.z.map((row, l) => (hidden(l) ? null : row));
+  model.hiddenDeltas = new Set(model.z.map((_, l) => l).filter((l) => deltaHidden(state, l)));
+  model.lossHidden = lossHidden(state);
 }

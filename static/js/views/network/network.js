@@ -208,7 +208,7 @@ export function mount(root, store) {
   });
   observer.observe(stage);
 
-  const keys = ["session", "frame", "maps", "records", "phase", "selection", "example", "ui", "hoverNeuron", "playing"];
+  const keys = ["session", "frame", "maps", "records", "phase", "selection", "example", "ui", "hoverNeuron", "playing", "question"];
   store.subscribe(keys, render);
   render(store.get());
 }

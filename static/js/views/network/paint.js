@@ -152,6 +152,7 @@ function nodeTexts(model, l, j, av) {
   }
   if (phase.kind === "backward" && l >= phase.layer && l >= 1) {
     const d = idx.backward[l]?.example?.delta?.[j];
+    if (model.hiddenDeltas?.has(l)) return [d === undefined ? aText : "δ ?", ""];
     return [d === undefined ? aText : `δ ${fmt(d, 3)}`, ""];
   }
   if (phase.kind === "update" && l >= 1 && idx.update?.bias_changes && model.trainBiases) {
@@ -159,7 +160,7 @@ function nodeTexts(model, l, j, av) {
     return [aText, db === undefined ? "" : `Δb ${fmtSigned(db, 2)}`];
   }
   if (phase.kind === "loss" && l === L) {
-    return [`ŷ ${fmt(av, 3)}`, ""];
+    return [av === null ? "ŷ ?" : `ŷ ${fmt(av, 3)}`, ""];
   }
   return [aText, ""];
 }
@@ -182,7 +183,7 @@ function paintLossBadge(refs, layout, model) {
   const y0 = Array.isArray(target) && target.length === 1 ? fmt(target[0]) : Array.isArray(target) ? `(${target.map((t) => fmt(t)).join(", ")})` : fmt(target);
   refs.lossBadge.replaceChildren();
   const t1 = document.createElementNS("http://www.w3.org/2000/svg", "tspan");
-  t1.textContent = `ℓ = ${fmt(rec.example.loss)}`;
+  t1.textContent = model.lossHidden ? "ℓ = ?" : `ℓ = ${fmt(rec.example.loss)}`;
   const t2 = document.createElementNS("http://www.w3.org/2000/svg", "tspan");
   t2.setAttribute("x", String(x));
   t2.setAttribute("dy", "1.2em");
