@@ -46,18 +46,11 @@ class Hub(Publisher):
         self.guesses = GuessLimiter(settings)  # unknown room codes looked up, per client address
         self.asking = Asking(self)  # the rooms' questions to the class (app/live/asking.py)
 
-    def publish_frame(
-        self,
-        session: Session,
-        records: list[dict[str, Any]] | None = None,
-        metrics: dict[str, Any] | None = None,
-    ) -> None:
-        """Publish a frame (Publisher.publish_frame); a room's question takes its value from the records."""
-        if records:
-            room = self.rooms.by_session(session.id)
-            if room is not None:
-                self.asking.captured(session, room, records)
-        super().publish_frame(session, records, metrics)
+    def records_computed(self, session: Session, records: list[dict[str, Any]]) -> None:
+        """A room's question takes its value from the records of a frame (app/live/asking.py)."""
+        room = self.rooms.by_session(session.id)
+        if room is not None:
+            self.asking.captured(session, room, records)
 
     def state_text(self, session: Session) -> str:
         """The session's state message as sent, built again only when the session has changed since: every

@@ -52,10 +52,15 @@ class Publisher:
         metrics: dict[str, Any] | None = None,
     ) -> None:
         """Build one frame (only if someone is connected) and put it in every socket's slot."""
+        if records:
+            self.records_computed(session, records)
         if not session.connections:
             return
         metrics = metrics if metrics is not None else metrics_of(session)
         session.broadcast_frame(build_frame(session, self.settings, metrics, records))
+
+    def records_computed(self, session: Session, records: list[dict[str, Any]]) -> None:
+        """Told of the records a frame carries, before it is built (the live hub's questions read them)."""
 
     def publish_text(self, session: Session, message: dict[str, Any]) -> None:
         """Send a text message to every socket of the session."""
