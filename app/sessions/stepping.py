@@ -170,7 +170,10 @@ async def step(
 
 
 async def diverge(hub: Publisher, session: Session, error: DivergenceError) -> dict[str, Any]:
-    """Pause the session, keep the report (with its way out), tell its sockets; the report."""
+    """Pause the session, keep the report (with its way out), tell its sockets; the report. The timeline's
+    head moves to the step kept (a divergence inside iterations run without records, which record their
+    steps only as a stretch ends, would leave it behind: then no branch, seek or fork could reach it)."""
+    session.timeline.observe(session.lab)
     report = await recovery.divergence(session, error)
     session.playing = False
     session.diverged = report

@@ -224,3 +224,48 @@ def test_an_unknown_room_socket_is_closed_4004(client: TestClient) -> None:
         message = ws.receive()
         assert message["type"] == "websocket.close" and message["code"] == 4004
         assert re.search("no room", message["reason"])
+
+
+def test_a_fork_of_a_diverged_run_is_its_last_finite_state(client: TestClient) -> None:
+    from app.api.presets import PRESETS
+
+    sid = new_session(client, **PRESETS["diverging_lr"]["config"])
+    room = open_room(client, sid)
+    token = room["teacher_token"]
+    stepped = client.post(
+        f"/api/sessions/{sid}/step", json={"unit": "iteration", "count": 200}, headers=auth(token)
+    )
+    assert stepped.status_code == 409 and stepped.json()["detail"]["type"] == "diverged"
+    teacher = client.get(f"/api/sessions/{sid}").json()
+    assert teacher["diverged"] is not None  # the run blew up, and kept its last finite parameters
+    fork = client.post(f"/api/rooms/{room['code']}/fork", json={})
+    assert fork.status_code == 201
+    state = fork.json()
+    assert state["step"] == teacher["step"] and state["weights"] == teacher["weights"]
+    flat = np.concatenate([np.ravel(w) for w in state["weights"]] + [np.ravel(b) for b in state["biases"]])
+    assert np.isfinite(flat.astype(float)).all()
+
+
+def test_a_flooding_follower_is_rate_limited_and_the_room_goes_on(settings: Settings) -> None:
+    limited = dataclasses.replace(settings, rate_limit_messages=20, rate_limit_window_seconds=60.0)
+    with TestClient(create_app(limited)) as client:
+        sid = new_session(client)
+        room = open_room(client, sid)
+        code, token = room["code"], room["teacher_token"]
+        with (
+            open_socket(client, sid) as teacher,
+            client.websocket_connect(f"/ws/rooms/{code}", headers=connect_headers()) as flooder,
+            client.websocket_connect(f"/ws/rooms/{code}", headers=connect_headers()) as calm,
+        ):
+            receive_until(calm, "frame")
+            for _ in range(60):
+                flooder.send_json({"type": "sync"})
+            assert receive_until(flooder, "error", limit=500)["code"] == "rate_limited"
+            teacher.send_json({"type": "auth", "token": token})
+            receive_until(teacher, "authorized")
+            for expected in (1, 2):
+                teacher.send_json({"type": "step", "unit": "iteration", "count": 1})
+                frame = receive_until(calm, "frame")
+                while frame["cursor"]["step"] < expected:
+                    frame = receive_until(calm, "frame")
+        assert client.get(f"/api/sessions/{sid}").json()["step"] == 2
