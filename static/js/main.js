@@ -12,7 +12,7 @@ import { createStore, initialState } from "./store.js";
 import { connect } from "./socket.js";
 import { createSession, forgetStoredSession, setRemembering, storedSessionId } from "./session.js";
 import { mountClassroom, socketHooks } from "./classroom/classroom.js";
-import { chosenName, keepStudentRoom, studentRoom } from "./classroom/rooms-api.js";
+import { chosenName, keepStudentRoom, studentRoom, teacherRoom } from "./classroom/rooms-api.js";
 import { mount as mountControls } from "./controls/mount.js";
 import { createGuard } from "./controls/guard.js";
 import { mount as mountHelp } from "./views/help/help.js";
@@ -61,8 +61,11 @@ export function presetConfig(meta, name) {
   return p ? p.config : null;
 }
 
-/** The id of the session to open: this tab's previous one, or a new one. */
+/** The id of the session to open: this tab's room's, this tab's previous one, or a new one. */
 async function startSession(meta) {
+  // A teacher's tab with an open room stays on the room's session (a reload must not leave the class).
+  const room = teacherRoom();
+  if (room?.session) return room.session;
   const params = new URLSearchParams(location.search);
   const preset = params.get("preset");
   if (preset !== null || params.has("new")) forgetStoredSession();

@@ -203,3 +203,24 @@ def test_an_unknown_code_is_said_on_the_join_page(lab: LabPage) -> None:
     assert response is not None and response.status == 404
     expect(lab.page.locator("#join-problem")).to_contain_text("ZZZZZY")
     lab.screenshot("classroom-join-unknown")
+
+
+def test_the_teacher_keeps_the_room_across_a_reload(pair: list[LabPage]) -> None:
+    teacher, student = pair
+    teacher.open("?preset=lecture004_forward")
+    code = teacher_opens_a_room(teacher)
+    teacher.page.click("#join-hide")
+    join(student, code, "Di")
+    teacher.page.reload()
+    teacher.wait_connected()
+    expect(teacher.page.locator("#classroom-panel")).to_contain_text(f"Room {code}", timeout=TIMEOUT)
+    step_phase(teacher, student)  # the token came back with the tab: its control is the teacher's still
+    expect(teacher.page.locator("#toasts")).not_to_contain_text("read-only")
+    # the student's reload is the same student, following again
+    student.page.reload()
+    student.wait_connected()
+    expect(student.page.locator("#classroom-banner")).to_contain_text(f"Following room {code} as Di")
+    step_phase(teacher, student)
+    expect(teacher.page.locator("#classroom-names")).to_have_text("Di (following)", timeout=TIMEOUT)
+    teacher.assert_clean()
+    student.assert_clean()

@@ -81,3 +81,23 @@ def test_the_lab_runs_under_the_policy_without_a_violation(strict: LabPage) -> N
     lab.page.keyboard.press("Escape")
     assert lab.page.evaluate("window.__violations") == []
     lab.assert_clean()
+
+
+def test_a_classroom_runs_under_the_policy_without_a_violation(strict: LabPage) -> None:
+    lab = strict
+    lab.page.goto(f"{lab.base_url}/")
+    lab.wait_connected()
+    lab.page.click("#btn-classroom")
+    wait_until(lab.page, "document.querySelector('#join-qr').naturalWidth > 0")  # the QR code: an SVG image
+    code = lab.page.locator("#join-code").inner_text()
+    student = new_lab_page(lab.page.context, lab.base_url)
+    student.page.add_init_script(RECORD_VIOLATIONS)
+    student.page.goto(f"{lab.base_url}/join")
+    student.page.fill("#join-code-input", code)
+    student.page.click("#join-submit")
+    student.page.wait_for_url(f"**/r/{code}")
+    student.wait_connected()
+    wait_until(student.page, "document.querySelector('#network-view svg .nv-node')")
+    for tab in (lab, student):
+        assert tab.page.evaluate("window.__violations") == []
+        tab.assert_clean()
