@@ -99,6 +99,7 @@ class ViewMessage(Strict):
     selection: Selection | None = None
     notation: Literal["rows", "columns"] = "rows"
     show_test: bool = False
+    hide_answers: bool = False  # the teacher hides the numbers not stepped yet: so does every follower
 
 
 class AskMessage(Strict):

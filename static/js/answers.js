@@ -13,9 +13,10 @@ export const HIDE_ANSWERS_KEY = "backprop-lab:hide-answers";
 /** What is written in place of a hidden number. */
 export const HIDDEN_TEXT = "?";
 
-/** Whether answers are being hidden. */
+/** Whether answers are being hidden (by this page's choice, or, following a room, by the teacher's). */
 export function hidingAnswers(state) {
-  return Boolean(state?.ui?.hideAnswers);
+  const room = state?.classroom;
+  return Boolean(state?.ui?.hideAnswers || (room?.following && room.hideAnswers));
 }
 
 function recordsOf(state) {

@@ -127,6 +127,13 @@ def test_ask_the_class_round_trip(pair: list[LabPage]) -> None:
     teacher.page.click("#join-hide")
     join(student, code, "Bo")
     expect(teacher.page.locator("#classroom-counts")).to_contain_text("1 following", timeout=TIMEOUT)
+    # the teacher's "hide answers" is the room's: ŷ = 0.489 waits for the forward pass on both screens
+    out = student.page.locator(".bv-rows-train td.bv-rows-out").first
+    expect(out).to_have_text("0.489", timeout=TIMEOUT)
+    teacher.page.keyboard.press("h")
+    expect(out).to_have_text("?", timeout=TIMEOUT)
+    teacher.page.keyboard.press("h")
+    expect(out).to_have_text("0.489", timeout=TIMEOUT)
     teacher.page.click("#classroom-ask")
     teacher.page.select_option("#ask-quantity", "output")
     teacher.page.click("#ask-send")

@@ -86,6 +86,8 @@ export function mountClassroom(store, socket) {
       store.set({ classroom: { ...(c ?? {}), role: "student", code: msg.code, locked: msg.locked, member: me.member, name: me.name, following: true, closed: false } });
     } else if (msg.type === "view" && socket()?.following()) {
       const ui = store.get().ui;
+      // The teacher's "hide answers" is the room's, not this page's remembered choice.
+      store.set({ classroom: { ...c, hideAnswers: Boolean(msg.hide_answers) } });
       store.set({ selection: msg.selection ?? null, ui: { ...ui, notation: msg.notation, showTest: msg.show_test } });
     } else if (msg.type === "room_closed") {
       if (c?.role === "teacher") keepTeacherRoom(null);
@@ -105,7 +107,7 @@ export function mountClassroom(store, socket) {
     if (s.classroom?.role !== "teacher") return;
     const sel = s.selection;
     const selection = sel ? { kind: sel.kind, layer: sel.layer, row: sel.row, ...(sel.kind === "weight" ? { col: sel.col } : {}) } : null;
-    const view = { type: "view", selection: selection && selection.layer >= 1 ? selection : null, notation: s.ui.notation ?? "rows", show_test: Boolean(s.ui.showTest) };
+    const view = { type: "view", selection: selection && selection.layer >= 1 ? selection : null, notation: s.ui.notation ?? "rows", show_test: Boolean(s.ui.showTest), hide_answers: Boolean(s.ui.hideAnswers) };
     const text = JSON.stringify(view);
     if (text === sentView) return;
     sentView = text;
