@@ -19,7 +19,7 @@ from app.rooms.questions import BadQuestion, Question, ask
 from app.rooms.room import Follower, Room
 from app.schemas.rooms import AnswerMessage, AskMessage, DismissMessage, RevealMessage
 from app.sessions.publisher import Publisher
-from app.sessions.session import Session
+from app.sessions.session import Session, SessionStore
 from app.wire.codec import dumps
 
 QUESTION_MESSAGES = (AskMessage, AnswerMessage, RevealMessage, DismissMessage)
@@ -38,8 +38,9 @@ def teacher_sockets(session: Session) -> list[Any]:
 class Asking:
     """The rooms' questions as the hub runs them: messages in, `answers` summaries out (coalesced)."""
 
-    def __init__(self, publisher: Publisher) -> None:
+    def __init__(self, publisher: Publisher, store: SessionStore) -> None:
         self.publisher = publisher
+        self.store = store
         self.settings = publisher.settings
         self._due: set[Room] = set()  # rooms whose teacher summary is scheduled
 
@@ -103,9 +104,8 @@ class Asking:
         if question.revealed:
             return [_error("no_question", "question", "answer: the answer has been revealed already")]
         question.answers[member] = float(message.value)
-        session = self._session_of(room)
-        if session is not None:
-            self._schedule(session, room)
+        if room.session_id in self.store:
+            self._schedule(self.store.get(room.session_id), room)
         return [{"type": "answered", "question": question.id, "value": float(message.value)}]
 
     def revealed(self, question: Question) -> dict[str, Any]:
@@ -136,13 +136,6 @@ class Asking:
         """Take the question's value from freshly computed records (the teacher is told it can reveal)."""
         if room.question is not None and room.question.capture(records):
             self._schedule(session, room)
-
-    def _session_of(self, room: Room) -> Session | None:
-        store = getattr(self.publisher, "store", None)
-        if store is None or room.session_id not in store:
-            return None
-        found: Session = store.get(room.session_id)
-        return found
 
     def _schedule(self, session: Session, room: Room) -> None:
         """Send the teacher's summary within answers_interval_seconds (once, however many answers come)."""

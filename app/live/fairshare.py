@@ -57,17 +57,19 @@ class FairShare:
         self._queue_grant()
 
     @asynccontextmanager
-    async def turn(self, session: Session, frame: bool = False) -> AsyncIterator[None]:
+    async def turn(self, session: Session, frame: bool = False, watched: bool = False) -> AsyncIterator[None]:
         """Wait for a turn (always yielding to the event loop first), run the body (which must not await),
         account its time to `session`. A `frame` turn (drawing what a session shows, at most one per tick)
         goes before every training turn and is not accounted: training is what is shared fairly, frames
-        are what users see."""
+        are what users see. A `watched` frame (a classroom room's, seen by a hall of students at once)
+        goes before the other frames: when the server cannot draw every session at its rate, private
+        sessions slow down before the lecture does."""
         # a session back from a pause starts at most CREDIT_SECONDS below the least-served of those waiting,
         # not far below them (it would then hold every turn until it caught up)
-        floor = min((used for rank, used, _, _ in self._waiting if rank), default=0.0) - CREDIT_SECONDS
+        floor = min((used for rank, used, _, _ in self._waiting if rank > 0), default=0.0) - CREDIT_SECONDS
         self._used[session] = max(self.used(session), floor)
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        rank = 0 if frame else 1
+        rank = (-1 if watched else 0) if frame else 1
         heapq.heappush(self._waiting, (rank, self.used(session), next(self._order), future))
         self._queue_grant()
         try:

@@ -44,7 +44,7 @@ class Hub(Publisher):
         self.fair = FairShare()  # turns of compute between play loops
         self.rooms = Rooms(settings)  # classroom rooms around some of the sessions (app/rooms/)
         self.guesses = GuessLimiter(settings)  # unknown room codes looked up, per client address
-        self.asking = Asking(self)  # the rooms' questions to the class (app/live/asking.py)
+        self.asking = Asking(self, self.store)  # the rooms' questions to the class (app/live/asking.py)
 
     def records_computed(self, session: Session, records: list[dict[str, Any]]) -> None:
         """A room's question takes its value from the records of a frame (app/live/asking.py)."""

@@ -58,10 +58,13 @@ def _publish(hub: Hub, session: Session) -> None:
 
 async def _tick(hub: Hub, session: Session) -> None:
     """One tick in fair turns (app/live/fairshare.py): `speed` iterations in chunks, then the frame; a tick
-    of one chunk or less is a single frame turn (one wait, so a slow session's frames are not held up)."""
+    of one chunk or less is a single frame turn (one wait, so a slow session's frames are not held up); a
+    room's frames, while anyone follows, go first."""
     chunk = hub.settings.compute_chunk_iterations
+    room = hub.rooms.by_session(session.id)
+    watched = room is not None and room.followers > 0
     if session.speed <= chunk:  # a frame with a little training: as urgent as a frame
-        async with hub.fair.turn(session, frame=True):
+        async with hub.fair.turn(session, frame=True, watched=watched):
             _train_chunk(session, session.speed, first=True)
             _publish(hub, session)
         return
@@ -71,7 +74,7 @@ async def _tick(hub: Hub, session: Session) -> None:
         async with hub.fair.turn(session):
             _train_chunk(session, n, first)
         left, first = left - n, False
-    async with hub.fair.turn(session, frame=True):
+    async with hub.fair.turn(session, frame=True, watched=watched):
         _publish(hub, session)
 
 

@@ -112,7 +112,8 @@ async function boot() {
     const name = chosenName() ?? (before?.code === room ? before.name : null);
     keepStudentRoom(before?.code === room ? { ...before, name } : { code: room, name });
     setRemembering(false);
-    store.set({ classroom: { role: "student", code: room, following: true, name } });
+    const fork = before?.code === room ? before.fork : undefined;
+    store.set({ classroom: { role: "student", code: room, following: true, name, fork } });
     socket = connect(store, "/ws/rooms", room, hooks);
     return;
   }

@@ -94,7 +94,7 @@ export function connect(store, wsBase, sessionId, hooks = {}) {
       // Remember whether it was playing when the link went down (not after failed retries).
       if (s.connection === "open") resume = { playing: Boolean(s.playing), speed: s.speed || 1 };
       if (following && (ev.code === CLOSE_UNKNOWN_SESSION || ev.code === CLOSE_ROOM_CLOSED)) {
-        store.set({ connection: "closed", playing: false });
+        store.set({ connection: "ended", playing: false });
         hooks.roomEnded?.(ev);
         return;
       }

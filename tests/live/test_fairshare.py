@@ -77,3 +77,25 @@ def test_the_event_loop_runs_between_turns() -> None:
         return distinct
 
     assert asyncio.run(run()) == 50  # the other task ran between every two turns
+
+
+def test_a_watched_frame_goes_before_the_other_frames() -> None:
+    fair = FairShare()
+    private = [Session(f"p{i}", LAB, 10, 60.0) for i in range(6)]
+    room = Session("room", LAB, 10, 60.0)
+    order: list[str] = []
+
+    async def frame(session: Session, watched: bool) -> None:
+        async with fair.turn(session, frame=True, watched=watched):
+            order.append(session.id)
+            busy(0.001)
+
+    async def run() -> None:
+        async with fair.turn(private[0]):  # a turn in progress: every frame below queues behind it
+            tasks = [asyncio.create_task(frame(s, False)) for s in private[1:]]
+            tasks.append(asyncio.create_task(frame(room, True)))
+            await asyncio.sleep(0)
+        await asyncio.gather(*tasks)
+
+    asyncio.run(run())
+    assert order[0] == "room" and sorted(order[1:]) == sorted(s.id for s in private[1:])

@@ -120,9 +120,10 @@ export function mountClassroom(store, socket) {
     if (s.connection === "open") sentView = ""; // a new socket: the room hears the view again
   });
 
-  // A follower's page is read-only: its controls and the timeline take no input.
+  // A follower's page is read-only: its controls and the timeline take no input (also once the room has
+  // closed, until the student opens a run of their own).
   store.subscribe(["classroom"], (s) => {
-    const following = Boolean(s.classroom?.following);
+    const following = s.classroom?.role === "student" && Boolean(socket()?.following() ?? s.classroom.following);
     document.body.classList.toggle("following", following);
     for (const el of document.querySelectorAll("#controls .settings, #controls .transport, #timeline-view")) el.inert = following;
   });

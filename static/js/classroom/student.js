@@ -40,8 +40,8 @@ export function mountStudent(store, io) {
       setRemembering(true);
       rememberSession(state);
       keepStudentRoom({ ...(studentRoom() ?? {}), fork: state.id });
-      store.set({ classroom: { ...c, following: false, fork: state.id }, question: null });
       io.socket()?.switchTo(state.id);
+      store.set({ classroom: { ...c, following: false, fork: state.id }, question: null });
     } catch (err) {
       fail(err);
     }
@@ -51,16 +51,16 @@ export function mountStudent(store, io) {
     const c = store.get().classroom;
     if (!c || c.closed) return;
     setRemembering(false);
-    store.set({ classroom: { ...c, following: true }, selection: null });
     io.socket()?.follow(c.code);
+    store.set({ classroom: { ...c, following: true }, selection: null });
   }
 
   function ownRun() {
     const c = store.get().classroom;
     if (!c?.fork) return;
     setRemembering(true);
-    store.set({ classroom: { ...c, following: false } });
     io.socket()?.switchTo(c.fork);
+    store.set({ classroom: { ...c, following: false } });
   }
 
   store.subscribe(["classroom"], (s) => {
@@ -84,7 +84,7 @@ export function mountStudent(store, io) {
     explore.disabled = Boolean(c.locked);
     explore.title = c.locked ? "The teacher has locked exploring for now" : "A private copy of the teacher's run as it is now, with every control";
     back.hidden = c.following || c.closed;
-    mine.hidden = !(c.closed && c.fork && !onFork);
+    mine.hidden = !(c.fork && !onFork && !c.unknown); // back to the exploration this tab made (after a reload too)
     fresh.hidden = !(c.closed && !c.fork);
     join.hidden = !(c.closed && c.unknown);
   });

@@ -129,7 +129,7 @@ export function transportRow(store) {
     } else if (countersTimer === null) countersTimer = setTimeout(showCounters, wait);
   });
   store.subscribe(["connection"], (s) => {
-    const text = { open: "connected", connecting: "connecting…", reconnecting: "reconnecting…", closed: "disconnected" };
+    const text = { open: "connected", connecting: "connecting…", reconnecting: "reconnecting…", closed: "disconnected", ended: "class over" };
     conn.dataset.state = s.connection;
     conn.textContent = text[s.connection] ?? s.connection;
     document.body.dataset.connection = s.connection;
