@@ -10,7 +10,8 @@ process could not read 300 × 30 full frames a second by itself). Figures, each 
 - frame latency from the server's timestamp `t` to receipt, p50 and p99 over every follower's frames
   (≤ 150 ms);
 - frames the room's session encoded vs frames handed to followers (`/roster`: one encode per room frame);
-- the server's CPU per follower-frame, and its RSS growth from the end of the warm-up to the end (≤ 10 %).
+- the server's CPU per follower-frame, and its RSS growth from the end of the warm-up to the end (≤ 10 %),
+  and over the second half alone (the sessions' bounded keyframe rings fill early; a leak grows throughout).
 
 The machine's load average is printed too: the clients share the 2 cores with the server, so every figure
 is a lower bound on what the server alone does. The last line printed is the figures as one JSON object.
@@ -42,6 +43,7 @@ OTHER_SESSIONS = 30
 OTHER_FPS = 20.0
 CLIENT_PROCESSES = 2
 WARMUP_SECONDS = 3.0
+RSS_SAMPLES = 6  # RSS read this many times over the span: growth in its second half is reported too
 DEFAULT_SECONDS = 180.0
 _T = re.compile(rb'"t":\s*([0-9.]+)')
 
@@ -156,9 +158,11 @@ def measure(seconds: float, followers: int, other_sessions: int = OTHER_SESSIONS
                 roster0 = http.get(
                     f"{server.url}/api/rooms/{code}/roster", headers={"authorization": f"Bearer {token}"}
                 ).json()
+                samples = asyncio.create_task(_sample_rss(pid, seconds))
                 if not counting:  # the room alone: the measured span is the followers' own
                     await asyncio.sleep(seconds)
                 others = list(await asyncio.gather(*counting))
+                marks["rss_mid"] = (await samples)[RSS_SAMPLES // 2]
                 marks["cpu"] = _cpu_seconds(pid) - marks["cpu"]
                 marks["rss_end"] = float(_rss_bytes(pid))
                 roster1 = http.get(
@@ -193,7 +197,17 @@ def measure(seconds: float, followers: int, other_sessions: int = OTHER_SESSIONS
         "rss_start_mb": marks["rss"] / 2**20,
         "rss_end_mb": marks["rss_end"] / 2**20,
         "rss_growth": marks["rss_end"] / marks["rss"] - 1.0,
+        "rss_growth_second_half": marks["rss_end"] / marks["rss_mid"] - 1.0,
     }
+
+
+async def _sample_rss(pid: int, seconds: float) -> list[float]:
+    """The server's RSS at RSS_SAMPLES + 1 evenly spaced moments of the measured span (the first now)."""
+    found = [float(_rss_bytes(pid))]
+    for _ in range(RSS_SAMPLES):
+        await asyncio.sleep(seconds / RSS_SAMPLES)
+        found.append(float(_rss_bytes(pid)))
+    return found
 
 
 async def _drain_forever(ws: Any) -> None:
@@ -227,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         ("server CPU per follower-frame (µs)", figures["server_us_per_follower_frame"], ""),
         ("server RSS at the start (MB)", figures["rss_start_mb"], f"{figures['rss_end_mb']:.1f} at the end"),
         ("server RSS growth", figures["rss_growth"], f"<= {TARGETS['rss_growth']:g}"),
+        ("  of it in the second half", figures["rss_growth_second_half"], "(a leak grows here too)"),
     ]  # fmt: skip
     print_rows(rows)
     print_load(figures, load)
