@@ -94,14 +94,18 @@ def test_idle_sessions_are_evicted_but_not_while_a_socket_is_open(settings: Sett
 
 
 def test_a_session_is_not_evicted_while_its_own_step_runs(settings: Settings) -> None:
-    quick = replace(settings, session_idle_seconds=0.2, eviction_interval_seconds=0.05)
+    # the step runs until max_step_seconds, several idle times long, whatever the machine's speed; the idle
+    # time leaves the reply (and a loaded machine) a second after the step to come back before eviction
+    quick = replace(settings, session_idle_seconds=1.0, eviction_interval_seconds=0.05, max_step_seconds=3.0)
     app = create_app(quick)
     big = {"hidden_layers": [16] * 6, "points": 2000, "batch_size": 1}
     with TestClient(app) as client:
         sid = client.post("/api/sessions", json=big).json()["id"]
         started = time.monotonic()
-        stepped = client.post(f"/api/sessions/{sid}/step", json={"unit": "epoch", "count": 8})
+        count = quick.max_step_count
+        stepped = client.post(f"/api/sessions/{sid}/step", json={"unit": "epoch", "count": count})
         took = time.monotonic() - started
         assert stepped.status_code == 200, stepped.text
+        assert stepped.json()["stopped"] == "time_limit"
         assert took > 2 * quick.session_idle_seconds  # the step outlasted the idle time (not a speed check)
         assert client.get(f"/api/sessions/{sid}").status_code == 200
