@@ -29,15 +29,10 @@ const SESSIONS_BASE = "/ws/sessions";
 const ROOMS_BASE = "/ws/rooms";
 
 /**
- * Open the socket for `sessionId` (or, with wsBase "/ws/rooms", the room whose code it is) and keep it open.
- * @param {{get: Function, set: Function}} store
- * @param {string} wsBase path prefix, e.g. "/ws/sessions"
- * @param {string} sessionId
- * @param {{first?: (following: boolean) => object|null, roomQuery?: () => string, roomEnded?: (ev: CloseEvent) => void}} [hooks]
- *   first: a message sent before any other on every (re)connect (the teacher's `auth`); roomQuery: the room
- *   socket's query string; roomEnded: the room closed or is not known (the socket stays closed)
- * @returns {{send: (msg: object) => void, switchTo: (id: string) => void, follow: (code: string) => void,
- *   following: () => boolean, sessionId: () => string}}
+ * Open the socket for `sessionId` (with wsBase "/ws/rooms": the room whose code it is) and keep it open.
+ * `hooks`: first(following) a message sent first on every (re)connect (the teacher's `auth`); roomQuery()
+ * the room socket's query string; roomEnded(ev) the room closed or is unknown (the socket stays closed).
+ * Returns {send, switchTo(id), follow(code), following(), sessionId()}.
  */
 export function connect(store, wsBase, sessionId, hooks = {}) {
   let id = sessionId;
