@@ -106,6 +106,21 @@ class EngineDefaults:
 
 
 @dataclass(frozen=True)
+class ViewLimits:
+    """Bounds of the lecture views: the work one request of a view may cost, and their defaults."""
+
+    # computation graphs (app/engine/graph/): expression size and depth, variables
+
+    # gradient descent on a 2-D function (app/engine/descent/): steps, contour grid
+
+    # dropout (app/engine/): the rate allowed per hidden layer
+
+    # the network's analyses: diagnostics, gradient check, random restarts
+
+    # loss-surface slice and activation explorer
+
+
+@dataclass(frozen=True)
 class Settings:
     """Server settings: where to listen and every limit the transport enforces."""
 
@@ -277,3 +292,4 @@ SERVE_STATE_FILE = ".backprop/sessions.json"
 
 LIMITS = EngineLimits()
 DEFAULTS = EngineDefaults()
+VIEWS = ViewLimits()
