@@ -40,6 +40,9 @@ class Op:
     forward: Forward
     local: Local
     gate: str | None = None
+    # TeX of the value and of each local derivative: @0, @1 stand for the inputs' names, @o for the node's.
+    tex: str = ""
+    local_tex: tuple[str, ...] = ()
 
 
 def _ones(a: Array) -> Array:
@@ -64,17 +67,64 @@ def _sigmoid(a: Array) -> Array:
 OPS: dict[str, Op] = {
     op.name: op
     for op in (
-        Op("add", 2, "+", lambda a, b: a + b, lambda i, o: (_ones(o), _ones(o)), "distribute"),
-        Op("sub", 2, "−", lambda a, b: a - b, lambda i, o: (_ones(o), -_ones(o)), "distribute"),
-        Op("mul", 2, "×", lambda a, b: a * b, lambda i, o: (i[1], i[0]), "swap"),
-        Op("div", 2, "÷", lambda a, b: a / b, lambda i, o: (1.0 / i[1], -o / i[1])),
-        Op("pow", 2, "**", lambda a, b: a**b, _pow_local),
-        Op("neg", 1, "−", lambda a: -a, lambda i, o: (-_ones(o),)),
-        Op("exp", 1, "exp", np.exp, lambda i, o: (o,)),
-        Op("log", 1, "log", np.log, lambda i, o: (1.0 / i[0],)),
-        Op("tanh", 1, "tanh", np.tanh, lambda i, o: (1.0 - o * o,)),
-        Op("sigmoid", 1, "σ", _sigmoid, lambda i, o: (o * (1.0 - o),)),
-        Op("relu", 1, "relu", lambda a: np.maximum(a, 0.0), lambda i, o: (_mask(i[0] > 0),), "route"),
+        Op(
+            "add",
+            2,
+            "+",
+            lambda a, b: a + b,
+            lambda i, o: (_ones(o), _ones(o)),
+            "distribute",
+            "@0 + @1",
+            ("1", "1"),
+        ),
+        Op(
+            "sub",
+            2,
+            "−",
+            lambda a, b: a - b,
+            lambda i, o: (_ones(o), -_ones(o)),
+            None,
+            "@0 - @1",
+            ("1", "-1"),
+        ),
+        Op(
+            "mul", 2, "×", lambda a, b: a * b, lambda i, o: (i[1], i[0]), "swap", r"@0 \cdot @1", ("@1", "@0")
+        ),
+        Op(
+            "div",
+            2,
+            "÷",
+            lambda a, b: a / b,
+            lambda i, o: (1.0 / i[1], -o / i[1]),
+            None,
+            r"\frac{@0}{@1}",
+            (r"\frac{1}{@1}", r"-\frac{@0}{@1^{2}}"),
+        ),
+        Op(
+            "pow",
+            2,
+            "**",
+            lambda a, b: a**b,
+            _pow_local,
+            None,
+            "@0^{@1}",
+            (r"@1\,@0^{@1 - 1}", r"@0^{@1} \ln @0"),
+        ),
+        Op("neg", 1, "−", lambda a: -a, lambda i, o: (-_ones(o),), None, "-@0", ("-1",)),
+        Op("exp", 1, "exp", np.exp, lambda i, o: (o,), None, "e^{@0}", ("e^{@0}",)),
+        Op("log", 1, "log", np.log, lambda i, o: (1.0 / i[0],), None, r"\ln @0", (r"\frac{1}{@0}",)),
+        Op("tanh", 1, "tanh", np.tanh, lambda i, o: (1.0 - o * o,), None, r"\tanh @0", ("1 - @o^{2}",)),
+        Op("sigmoid", 1, "σ", _sigmoid, lambda i, o: (o * (1.0 - o),), None, r"\sigma(@0)", ("@o(1 - @o)",)),
+        Op(
+            "relu",
+            1,
+            "relu",
+            lambda a: np.maximum(a, 0.0),
+            lambda i, o: (_mask(i[0] > 0),),
+            "route",
+            r"\max(0, @0)",
+            ("[@0 > 0]",),
+        ),
         Op(
             "max",
             2,
@@ -82,6 +132,8 @@ OPS: dict[str, Op] = {
             np.maximum,
             lambda i, o: (_mask(i[0] >= i[1]), _mask(i[0] < i[1])),
             "route",
+            r"\max(@0, @1)",
+            (r"[@0 \ge @1]", "[@0 < @1]"),
         ),
     )
 }

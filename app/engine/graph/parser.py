@@ -96,6 +96,7 @@ class _Builder:
         self.nodes: list[Node] = []
         self.variables: dict[str, int] = {}
         self.count = 0
+        self.shared: dict[tuple[str, tuple[object, ...]], int] = {}
         self.char_of = _byte_to_char(text)
 
     def span(self, node: ast.expr) -> tuple[int, int]:
@@ -106,8 +107,24 @@ class _Builder:
         self.nodes.append(node)
         return len(self.nodes) - 1
 
+    def operation(self, node: Node, mark: int) -> int:
+        """Add an operation node, or reuse the node of the same operation on the same inputs written
+        earlier: a subexpression written twice is one node whose uses sum their gradients. The numbers
+        its second writing added (nodes from `mark` on: nothing else in it is new) go again."""
+        key = (node.op, tuple(self._canonical(i) for i in node.inputs))
+        if key in self.shared:
+            del self.nodes[mark:]
+            return self.shared[key]
+        self.shared[key] = self.add(node)
+        return self.shared[key]
+
+    def _canonical(self, index: int) -> object:
+        node = self.nodes[index]
+        return ("number", node.number) if node.op == "const" else index
+
     def build(self, node: ast.expr, depth: int) -> int:
         start, end = self.span(node)
+        mark = len(self.nodes)
         self.count += 1
         if self.count > VIEWS.graph_max_nodes:
             raise ExpressionError(f"more than {VIEWS.graph_max_nodes} operations, numbers and names", start)
@@ -120,7 +137,7 @@ class _Builder:
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
             left = self.build(node.left, depth + 1)
             right = self.build(node.right, depth + 1)
-            return self.add(Node(_BINARY[type(node.op)], (left, right), start=start, end=end))
+            return self.operation(Node(_BINARY[type(node.op)], (left, right), start=start, end=end), mark)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd | ast.USub):
             operand = self.build(node.operand, depth + 1)
             if isinstance(node.op, ast.UAdd):
@@ -129,9 +146,9 @@ class _Builder:
             if inner.op == "const" and operand == len(self.nodes) - 1:  # −2 is the number −2, not −(2)
                 self.nodes[operand] = Node("const", number=-inner.number, start=start, end=end)
                 return operand
-            return self.add(Node("neg", (operand,), start=start, end=end))
+            return self.operation(Node("neg", (operand,), start=start, end=end), mark)
         if isinstance(node, ast.Call):
-            return self.call(node, depth, start, end)
+            return self.call(node, depth, start, end, mark)
         raise ExpressionError(
             f"{_describe(node)} not allowed in an expression", _operator_position(self, node)
         )
@@ -148,7 +165,7 @@ class _Builder:
             self.variables[name] = self.add(Node("var", name=name, start=start, end=end))
         return self.variables[name]
 
-    def call(self, node: ast.Call, depth: int, start: int, end: int) -> int:
+    def call(self, node: ast.Call, depth: int, start: int, end: int, mark: int) -> int:
         names = ", ".join(sorted({*FUNCTIONS} - {"sigma", "σ"}))
         if isinstance(node.func, ast.Attribute):
             raise ExpressionError(
@@ -170,7 +187,7 @@ class _Builder:
             given = len(node.args)
             raise ExpressionError(f"{node.func.id}() takes {op.arity} argument{plural}, not {given}", start)
         inputs = tuple(self.build(argument, depth + 1) for argument in node.args)
-        return self.add(Node(op.name, inputs, start=start, end=end))
+        return self.operation(Node(op.name, inputs, start=start, end=end), mark)
 
 
 def _byte_to_char(text: str) -> list[int]:
