@@ -45,6 +45,7 @@ class GraphNode(Outgoing):
     gate: Gate | None
     fan_out: int = Field(description="its uses; above 1 its gradient is the sum of theirs")
     tex: str = Field(description="TeX of the operation on its inputs' names")
+    tex_values: str = Field(description="the same on its inputs' values")
 
 
 class GraphEdge(Outgoing):

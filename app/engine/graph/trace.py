@@ -56,6 +56,13 @@ def _names(expression: Expression) -> list[str]:
     return names
 
 
+def _tex_number(value: float) -> str:
+    """A value in TeX, in parentheses when negative: 3, (-0.25), 1.5 \\times 10^{-7}."""
+    mantissa, _, exponent = f"{value:.6g}".partition("e")
+    text = f"{mantissa} \\times 10^{{{int(exponent)}}}" if exponent else mantissa
+    return f"({text})" if value < 0 else text
+
+
 def _label(node: Node, symbol: str) -> str:
     """What the node is drawn as: a variable's name, the number, the operator."""
     if node.op == "var":
@@ -106,6 +113,7 @@ def trace(expression: Expression, values: Mapping[str, float]) -> dict[str, Any]
     run = expression.backward({name: float(values[name]) for name in expression.variables})
     _check_values(expression, run)
     names = _names(expression)
+    numbers = [_tex_number(float(v)) for v in run.values]
     ids = [f"n{i}" for i in range(len(expression.nodes))]
     fan_out = [0] * len(expression.nodes)
     edges: list[dict[str, Any]] = []
@@ -153,6 +161,7 @@ def trace(expression: Expression, values: Mapping[str, float]) -> dict[str, Any]
                 "gate": op.gate if op else None,
                 "fan_out": fan_out[index],
                 "tex": _fill(op.tex, node, names, names[index]) if op else names[index],
+                "tex_values": _fill(op.tex, node, numbers, numbers[index]) if op else numbers[index],
             }
         )
     gradients = {name: float(run.grads[i]) for name, i in expression.variable_nodes.items()}

@@ -1,0 +1,124 @@
+/**
+ * The graph as SVG at one step: a circle per node (the operator, the variable or the number in it; its name
+ * above; its value and, once known, its gradient below; the gate it is while its gradient flows through it),
+ * an arrow per edge (after the backward pass reached it: upstream × local = downstream on the step that hands
+ * it back, the downstream part afterwards). Stable hooks: data-node, data-edge, data-value, data-grad.
+ */
+
+import { fmt } from "../../format.js";
+
+const NS = "http://www.w3.org/2000/svg";
+
+/** What each gate does to the gradient, as written on its node. */
+export const GATE_WORDS = {
+  distribute: "add: distributes",
+  swap: "multiply: swaps",
+  route: "routes",
+};
+
+function svg(tag, attrs = {}, text) {
+  const node = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== null && v !== undefined) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** The words of a node's gate ("max: routes", "relu: routes"), or null. */
+export function gateWords(node) {
+  if (!node.gate) return null;
+  if (node.gate === "route") return `${node.op}: routes`;
+  return GATE_WORDS[node.gate] ?? null;
+}
+
+function edgeGeometry(graph, place, edge) {
+  const { x, y, r } = place;
+  const x1 = x.get(edge.from) + r;
+  const y1 = y.get(edge.from);
+  const x2 = x.get(edge.to) - r * 1.08;
+  const twin = graph.edges.some((e) => e !== edge && e.from === edge.from && e.to === edge.to);
+  const y2 = y.get(edge.to) + (twin ? (edge.slot - 0.5) * r * 0.9 : 0);
+  const mx = (x1 + x2) / 2;
+  // The label sits half a column before the target (an edge across several layers passes other nodes).
+  const t = Math.min(0.85, Math.max(0.6, 1 - (0.45 * place.column) / Math.max(x2 - x1, 1)));
+  const u = 1 - t;
+  const lx = u * u * u * x1 + 3 * u * t * mx + t * t * t * x2;
+  const ly = u * u * u * y1 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y2;
+  // The first input's label above its edge, the second's below: two edges into one node do not collide.
+  const my = ly + (edge.slot === 0 ? -0.35 : 1.0) * place.font;
+  return { d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`, mx: lx, my };
+}
+
+/**
+ * Draw `graph` at step state `st` into `root` (an <svg>), at the layout's positions, size and text size.
+ * @param {SVGSVGElement} root
+ */
+export function drawGraph(root, graph, place, st) {
+  const { width: w, height: h, font } = place;
+  root.setAttribute("viewBox", `0 0 ${w} ${h}`);
+  root.setAttribute("width", String(w));
+  root.setAttribute("height", String(h));
+  const defs = svg("defs");
+  const head = font * 0.55;
+  const marker = svg("marker", { id: "gv-arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerUnits: "userSpaceOnUse", markerWidth: head, markerHeight: head, orient: "auto-start-reverse" });
+  marker.append(svg("path", { d: "M0,0 L10,5 L0,10 z", class: "gv-arrowhead" }));
+  defs.append(marker);
+  const edges = svg("g", { class: "gv-edges" });
+  const labels = svg("g", { class: "gv-edge-labels", "font-size": font * 0.82 });
+  graph.edges.forEach((edge, i) => {
+    const geo = edgeGeometry(graph, place, edge);
+    const shown = st.edges.has(i) && edge.local !== null;
+    const fresh = st.fresh.has(i) && shown;
+    const cls = ["gv-edge", shown ? "gv-back" : "", st.fresh.has(i) ? "gv-fresh" : ""].filter(Boolean).join(" ");
+    edges.append(svg("path", { d: geo.d, class: cls, "marker-end": "url(#gv-arrow)", "data-edge": `${edge.from}-${edge.to}-${edge.slot}` }));
+    if (!fresh) return; // the step's own edges only: the earlier parts are in their nodes' gradients
+    const words = `${fmt(edge.upstream)} × ${fmt(edge.local)} = ${fmt(edge.downstream)}`;
+    labels.append(
+      svg("text", { x: geo.mx, y: geo.my, class: "gv-edge-label gv-fresh", "text-anchor": "middle", "data-edge-label": `${edge.from}-${edge.to}-${edge.slot}`, "data-downstream": edge.downstream }, words),
+    );
+  });
+  const nodes = svg("g", { class: "gv-nodes" });
+  for (const node of graph.nodes) nodes.append(drawNode(node, place, st, font));
+  root.replaceChildren(defs, edges, nodes, labels);
+}
+
+function drawNode(node, place, st, font) {
+  const cx = place.x.get(node.id);
+  const cy = place.y.get(node.id);
+  const r = place.r;
+  const current = st.current === node.id;
+  const known = st.values.has(node.id);
+  const cls = ["gv-node", `gv-${node.op === "var" ? "var" : node.op === "const" ? "const" : "op"}`, current ? "gv-current" : "", known ? "" : "gv-unknown"];
+  const g = svg("g", { class: cls.filter(Boolean).join(" "), "data-node": node.id, "data-op": node.op });
+  g.append(svg("circle", { cx, cy, r }));
+  const label = node.label.length > 4 ? node.label.slice(0, 4) : node.label;
+  const big = node.op === "var" || node.op === "const" ? 0.95 : 1.15;
+  g.append(svg("text", { x: cx, y: cy, class: "gv-label", "font-size": font * big * (label.length > 3 ? 0.8 : 1), "text-anchor": "middle", "dominant-baseline": "central" }, label));
+  if (node.op !== "var" && node.op !== "const") {
+    g.append(svg("text", { x: cx, y: cy - r - font * 0.35, class: "gv-name", "font-size": font * 0.9, "text-anchor": "middle" }, plainName(node.name)));
+  }
+  let line = cy + r + font * 1.0;
+  if (known) {
+    g.append(svg("text", { x: cx, y: line, class: "gv-value", "font-size": font * 0.9, "text-anchor": "middle", "data-value": node.value }, fmt(node.value)));
+    line += font * 1.05;
+  }
+  if (st.grads.has(node.id)) {
+    const fresh = st.completed.includes(node.id) || (st.seed && current);
+    g.append(svg("text", { x: cx, y: line, class: fresh ? "gv-grad gv-fresh" : "gv-grad", "font-size": font * 0.9, "text-anchor": "middle", "data-grad": node.grad }, `∂ ${fmt(node.grad)}`));
+    line += font * 1.05;
+  }
+  const backwardHere = st.phase === "backward" && current && !st.seed;
+  const gate = gateWords(node);
+  if (backwardHere && (gate || node.fan_out > 1)) {
+    g.append(svg("text", { x: cx, y: cy - r - font * 1.35, class: "gv-gate", "font-size": font * 0.78, "text-anchor": "middle" }, gate ?? ""));
+  }
+  if (node.fan_out > 1 && st.completed.includes(node.id)) {
+    g.append(svg("text", { x: cx, y: line, class: "gv-gate", "font-size": font * 0.78, "text-anchor": "middle" }, `sum of ${node.fan_out} uses`));
+  }
+  return g;
+}
+
+/** A TeX name as plain text: q_{2} → q₂, w_{0} → w₀. */
+export function plainName(tex) {
+  const sub = "₀₁₂₃₄₅₆₇₈₉";
+  return tex.replace(/_\{(\d+)\}/g, (_, d) => [...d].map((c) => sub[Number(c)]).join(""));
+}

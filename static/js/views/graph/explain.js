@@ -1,0 +1,108 @@
+/**
+ * The side panel's words for one step: forward, the node's formula on its inputs' names and values; backward,
+ * each edge's ∂f/∂(input) = ∂f/∂(node) · ∂(node)/∂(input) = upstream × local = downstream (lecture 000), and
+ * the sum when an input has several uses. Each line is TeX (typeset by `put`) with a plain-text twin.
+ */
+
+import { fmt } from "../../format.js";
+import { gateWords, plainName } from "./draw.js";
+
+let typeset = null;
+
+/** Use `fn(element, latex, {display})` (views/shared/tex.js) for the formulas from now on. */
+export function useTex(fn) {
+  typeset = fn;
+}
+
+/** TeX → readable plain text (the fallback before KaTeX is there, and the lines' title). */
+export function plain(tex) {
+  return plainName(tex)
+    .replace(/\\frac\{([^{}]*)\}\{([^{}]*)\}/g, "($1)/($2)")
+    .replace(/\\partial /g, "∂")
+    .replace(/\\mathrel\{\+\}=/g, "+=")
+    .replace(/\\cdot|\\times/g, "×")
+    .replace(/\\sigma/g, "σ")
+    .replace(/\\(ln|tanh|max)/g, "$1")
+    .replace(/\\ge/g, "≥")
+    .replace(/\\,|\\;/g, " ")
+    .replace(/\^\{([^{}]*)\}/g, "^$1")
+    .replace(/[{}]/g, "")
+    .replace(/-/g, "−");
+}
+
+/** Write one formula into `el`: typeset when KaTeX is loaded, else as plain text. */
+export function put(el, tex) {
+  el.title = plain(tex);
+  if (typeset) {
+    try {
+      typeset(el, tex, { display: false });
+      return;
+    } catch {
+      // fall through to the plain text
+    }
+  }
+  el.textContent = plain(tex);
+}
+
+/** A number in TeX (negative in parentheses when it follows an operator). */
+export function texNumber(v, bare = false) {
+  const text = fmt(v).replace(/\u2212/g, "-").replace(/×10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)/, (_, e) => `\\times 10^{${[...e].map(supDigit).join("")}}`);
+  return v < 0 && !bare ? `(${text})` : text;
+}
+
+function supDigit(c) {
+  return c === "⁻" ? "-" : String("⁰¹²³⁴⁵⁶⁷⁸⁹".indexOf(c));
+}
+
+const d = (top, bottom) => `\\frac{\\partial ${top}}{\\partial ${bottom}}`;
+
+/**
+ * The step's heading and formula lines.
+ * @returns {{heading: string, lines: {tex: string, note?: string}[]}}
+ */
+export function explain(graph, p, st) {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const output = byId.get(p.backward[0]);
+  if (st.phase === "start") {
+    const given = graph.nodes.filter((n) => n.op === "var").map((n) => ({ tex: `${n.name} = ${texNumber(n.value, true)}` }));
+    return { heading: "The inputs are given. Step forward (→) for each node's value, in order.", lines: given };
+  }
+  if (st.phase === "forward") {
+    const node = byId.get(st.current);
+    const i = p.forward.indexOf(node.id) + 1;
+    return {
+      heading: `Forward ${i} of ${p.forward.length}: ${plainName(node.name)}`,
+      lines: [{ tex: `${node.name} = ${node.tex} = ${node.tex_values} = ${texNumber(node.value, true)}` }],
+    };
+  }
+  if (st.seed) {
+    return {
+      heading: "Backward: start at the output",
+      lines: [{ tex: `${d(output.name, output.name)} = 1`, note: "then each node hands back upstream × local" }],
+    };
+  }
+  const node = byId.get(st.current);
+  const gate = gateWords(node);
+  const lines = [];
+  for (const i of st.fresh) {
+    const edge = graph.edges[i];
+    const from = byId.get(edge.from);
+    if (edge.local === null) continue; // a number: not differentiated
+    const many = from.fan_out > 1;
+    lines.push({
+      tex:
+        `${d(output.name, from.name)} ${many ? "\\mathrel{+}=" : "="} ${d(output.name, node.name)}\\,${d(node.name, from.name)}` +
+        ` = ${texNumber(edge.upstream, true)} \\times ${texNumber(edge.local)} = ${texNumber(edge.downstream, true)}`,
+      note: `upstream × local, with ${plain(d(node.name, from.name))} = ${plain(edge.local_tex)}${many ? ` (one of ${from.fan_out} uses of ${plainName(from.name)})` : ""}`,
+    });
+  }
+  for (const id of st.completed) {
+    const done = byId.get(id);
+    if (done.fan_out < 2) continue;
+    const parts = graph.edges.filter((e) => e.from === id).map((e) => texNumber(e.downstream));
+    lines.push({ tex: `${d(output.name, done.name)} = ${parts.join(" + ")} = ${texNumber(done.grad, true)}`, note: `the sum over the ${done.fan_out} uses of ${plainName(done.name)}` });
+  }
+  if (!lines.length) lines.push({ tex: `${d(output.name, node.name)} = ${texNumber(node.grad, true)}`, note: "its inputs are numbers: nothing to hand back" });
+  const title = `Backward ${st.back} of ${p.backward.length}: ${plainName(node.name)}${gate ? ` (${gate})` : ""}`;
+  return { heading: title, lines };
+}
