@@ -21,7 +21,9 @@ def _session(client: TestClient, **config: Any) -> str:
     response = client.post("/api/sessions", json={"points": 100, **config})
     assert response.status_code == 201
     sid: str = response.json()["id"]
-    assert client.post(f"/api/sessions/{sid}/step", json={"unit": "iteration", "count": 60}).status_code == 200
+    assert (
+        client.post(f"/api/sessions/{sid}/step", json={"unit": "iteration", "count": 60}).status_code == 200
+    )
     return sid
 
 
@@ -38,7 +40,10 @@ def test_surface_reply_is_the_sessions_loss_and_path(client: TestClient) -> None
     body = {"first": W, "second": B, "span": 0.5, "resolution": 11}
     reply = _strict_json(client.post(f"/api/sessions/{sid}/surface", json=body).text)
     assert reply["step"] == 60 and reply["resolution"] == 11 and len(reply["loss"]) == 11
-    assert reply["first"]["value"] == state["weights"][0][0][1] and reply["second"]["value"] == state["biases"][2][0]
+    assert (
+        reply["first"]["value"] == state["weights"][0][0][1]
+        and reply["second"]["value"] == state["biases"][2][0]
+    )
     assert reply["current"]["data_loss"] == state["metrics"]["train_loss"]
     assert reply["loss"][5][5] == reply["current"]["loss"] > reply["current"]["data_loss"]  # + R
     assert reply["first_values"][0] == reply["first"]["value"] - 0.5
@@ -60,7 +65,11 @@ def test_surface_bad_input_names_the_field(client: TestClient) -> None:
     cases = [
         ({"first": {**W, "row": 4}, "second": B}, ["body", "first", "row"], "[0, 3]"),
         ({"first": {**W, "layer": 0}, "second": B}, ["body", "first", "layer"], "between 1 and 7"),
-        ({"first": {"kind": "weight", "layer": 1, "row": 0}, "second": B}, ["body", "first", "col"], "required"),
+        (
+            {"first": {"kind": "weight", "layer": 1, "row": 0}, "second": B},
+            ["body", "first", "col"],
+            "required",
+        ),
         ({"first": W, "second": {**B, "col": 0}}, ["body", "second", "col"], "null for a bias"),
         ({"first": W, "second": W}, ["body", "second"], "other than the first"),
         ({"first": {**W, "kind": "neuron"}, "second": B}, ["body", "first", "kind"], "weight"),
@@ -77,7 +86,10 @@ def test_surface_bad_input_names_the_field(client: TestClient) -> None:
         response = client.post(url, content=raw % (json.dumps(W), json.dumps(B)), headers=JSON)
         assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "span"]
     assert client.post(url, content=b"{", headers=JSON).status_code == 400
-    assert client.post("/api/sessions/" + "x" * 22 + "/surface", json={"first": W, "second": B}).status_code == 404
+    assert (
+        client.post("/api/sessions/" + "x" * 22 + "/surface", json={"first": W, "second": B}).status_code
+        == 404
+    )
 
 
 def test_surface_work_is_bounded(client: TestClient) -> None:
@@ -108,7 +120,12 @@ def test_activations_and_preactivations(client: TestClient) -> None:
     assert totals.tolist() == [50] * 5 and len(report["dead"]) == 5
     output = client.get(f"{url}?layer=2").json()
     assert output["activation"] == "tanh" and output["units"] == 1
-    for query, field in (("layer=3", "layer"), ("layer=x", "layer"), ("", "layer"), ("layer=1&bins=2", "bins")):
+    for query, field in (
+        ("layer=3", "layer"),
+        ("layer=x", "layer"),
+        ("", "layer"),
+        ("layer=1&bins=2", "bins"),
+    ):
         response = client.get(f"{url}?{query}")
         assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["query", field], query
     assert "1..2" in client.get(f"{url}?layer=3").json()["detail"][0]["msg"]

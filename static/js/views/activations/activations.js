@@ -130,6 +130,8 @@ export function mount(root, store) {
       else c.units.replaceChildren();
       if (!c.entry.elementwise || !Plotly) continue;
       const { traces, layout } = figure(curves, c.entry, on ? report : null, on ? font : font * 0.85);
+      // The figure takes its box's size now (a presenter toggle or a new screen changed it).
+      Object.assign(layout, { width: c.plot.clientWidth, height: c.plot.clientHeight });
       Plotly.react(c.plot, traces, layout, { displayModeBar: false, responsive: false, staticPlot: !on });
     }
     root.dataset.layer = report ? String(report.layer) : "";
@@ -182,7 +184,7 @@ export function mount(root, store) {
       error.textContent = err.message || String(err);
       return;
     }
-    satText.textContent = `saturated: 0 < |g′| ≤ ${fmt(100 * curves.saturation_slope)} % of g′’s largest`;
+    satText.textContent = `saturated: 0 < |g′| ≤ ${fmt(100 * curves.saturation_slope)} % of g′'s largest value`;
     buildCards();
     buildLayers(store.get());
     await fetchLayer();
@@ -205,10 +207,16 @@ export function mount(root, store) {
     }, 1000);
   });
   store.subscribe(["ui"], () => {
-    if (visible() && textSize(grid) !== font) draw();
+    requestAnimationFrame(() => {
+      if (visible() && textSize(grid) !== font) draw();
+    });
   });
+  let resizing = null;
   window.addEventListener("resize", () => {
-    if (visible()) draw();
+    clearTimeout(resizing);
+    resizing = setTimeout(() => {
+      if (visible()) draw();
+    }, 100);
   });
 
   let started = null;

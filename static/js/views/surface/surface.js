@@ -275,6 +275,7 @@ export function mount(root, store) {
       return;
     }
     const { traces, layout } = figure();
+    Object.assign(layout, { width: plot.clientWidth, height: plot.clientHeight }); // its box's size now
     Plotly.react(plot, traces, layout, { displayModeBar: false, responsive: false });
   }
 
@@ -305,12 +306,15 @@ export function mount(root, store) {
     const changedNetwork = buildOptions(state);
     if (visible() && (changedNetwork || (reply && reply.session !== state.session?.id))) compute();
   });
-  store.subscribe(["ui"], (state) => {
-    const newFont = textSize(plot);
-    if (notationOf(state) !== notation || newFont !== font) {
-      font = newFont;
-      relabel();
-    }
+  store.subscribe(["ui"], () => {
+    // After the page has applied the change (presenter mode's larger type).
+    requestAnimationFrame(() => {
+      const newFont = textSize(plot);
+      if (notationOf(store.get()) !== notation || newFont !== font) {
+        font = newFont;
+        relabel();
+      }
+    });
   });
   let lastStep = null;
   store.subscribe(["frame", "timeline"], (state) => {
@@ -319,15 +323,14 @@ export function mount(root, store) {
     lastStep = step;
     note.textContent = describe();
   });
+  let resizing = null;
   window.addEventListener("resize", () => {
-    if (!visible() || !Plotly || !reply) return;
-    const newFont = textSize(plot);
-    if (newFont !== font) {
-      font = newFont;
+    clearTimeout(resizing);
+    resizing = setTimeout(() => {
+      if (!visible() || !reply) return;
+      font = textSize(plot);
       draw();
-    } else {
-      Plotly.Plots.resize(plot);
-    }
+    }, 100);
   });
 
   buildOptions(store.get());
@@ -336,11 +339,9 @@ export function mount(root, store) {
       const newFont = textSize(plot);
       if (!reply) {
         compute();
-      } else if (newFont !== font) {
+      } else {
         font = newFont;
         draw();
-      } else if (Plotly) {
-        Plotly.Plots.resize(plot);
       }
     },
   };
