@@ -101,7 +101,7 @@ export function countsText(report, entry, layer) {
   const sum = (list) => (list ?? []).reduce((a, b) => a + b, 0);
   const h = fmt(report.half_width);
   const outside = `${sum(report.below)} below −${h}, ${sum(report.above)} above ${h}`;
-  const head = `Layer ${layer}: z of ${report.units} unit${report.units === 1 ? "" : "s"} over ${report.examples} training examples (${n} values; ${outside}).`;
+  const head = `Layer ${layer}: z of ${report.units} unit${report.units === 1 ? "" : "s"} over ${report.examples} training example${report.examples === 1 ? "" : "s"} (${n} value${n === 1 ? "" : "s"}; ${outside}).`;
   if (report.dead === null) return `${head} Softmax is not elementwise: no saturated or dead region.`;
   const saturated = sum(report.saturated);
   const dead = sum(report.dead);

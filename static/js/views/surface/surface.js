@@ -187,8 +187,8 @@ export function mount(root, store) {
     const later = now !== null && now !== reply.step ? ` The run is at step ${now} now: Recompute to follow it.` : "";
     const path = reply.path;
     return (
-      `Step ${reply.step}: L = ${fmt(reply.current.loss, 5)}, the mean of ${lossFormula(o.loss)} over the ${o.examples} training examples${reg}; ` +
-      `every other parameter held at its current value. Path: ${path.steps.length} recorded steps ` +
+      `Step ${reply.step}: L = ${fmt(reply.current.loss, 5)}, the mean of ${lossFormula(o.loss)} over ${o.examples === 1 ? "the one training example" : `the ${o.examples} training examples`}${reg}; ` +
+      `every other parameter held at its current value. Path: ${path.steps.length} recorded step${path.steps.length === 1 ? "" : "s"} ` +
       `${path.steps[0]}–${path.steps[path.steps.length - 1]}.${later}`
     );
   }
@@ -337,7 +337,7 @@ export function mount(root, store) {
   return {
     shown() {
       const newFont = textSize(plot);
-      if (!reply) {
+      if (!reply || reply.session !== sessionId()) {
         compute();
       } else {
         font = newFont;
