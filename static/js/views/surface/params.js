@@ -56,3 +56,12 @@ export function pathSpan(reply, lo, hi) {
   const span = reach > 0 ? reach * 1.15 : reply.span;
   return Math.min(hi, Math.max(lo, Number(span.toPrecision(3))));
 }
+
+/** The parameter as LaTeX: W^{3}_{12}, w^{(3)}_{21} or b^{3}_{1} (1-based neurons; a comma past 9). */
+export function parameterTex(p, notation) {
+  const pair = (a, b) => (a >= 10 || b >= 10 ? `${a},${b}` : `${a}${b}`);
+  if (p.kind !== "weight") return `b^{${p.layer}}_{${p.row + 1}}`;
+  return notation === "columns"
+    ? `w^{(${p.layer})}_{${pair(p.col + 1, p.row + 1)}}`
+    : `W^{${p.layer}}_{${pair(p.row + 1, p.col + 1)}}`;
+}

@@ -11,9 +11,10 @@
 
 import { fmt } from "../../format.js";
 import { postJson } from "../shared/api.js";
+import { tex } from "../shared/tex.js";
 import { biasText, notationOf, weightText } from "../shared/notation.js";
 import { el, startView, textSize } from "../shared/view-frame.js";
-import { parameterLabel, parameterOptions, parseKey, pathSpan } from "./params.js";
+import { parameterLabel, parameterOptions, parameterTex, parseKey, pathSpan } from "./params.js";
 
 const FIELDS = ["first", "second", "span", "resolution"];
 const PATH = "#e7298a"; // the path: seen on every colour of the Viridis scale and on the page
@@ -63,12 +64,14 @@ export function mount(root, store) {
   const buttons = el("div", "sv-buttons");
   buttons.append(recompute, fit, logLabel);
   controls.append(...FIELDS.map((f) => fields[f].wrap), buttons);
+  const formula = el("div", "sv-formula");
+  formula.id = "sv-formula";
   const note = el("p", "sv-note");
   note.id = "sv-note";
   note.setAttribute("aria-live", "polite");
   const general = el("p", "sv-error sv-general");
   general.setAttribute("role", "alert");
-  head.append(title, controls, note, general);
+  head.append(title, controls, formula, note, general);
   const plot = el("div", "sv-plot");
   plot.id = "sv-plot";
   root.append(head, plot);
@@ -265,9 +268,18 @@ export function mount(root, store) {
     return { traces, layout };
   }
 
+  /** L over the two parameters, as the lecture writes the training loss. */
+  function typeset() {
+    const [a, b] = reply.keys.map((k) => parameterTex(parseKey(k), notation));
+    const o = reply.objective;
+    const reg = o.regularization === "none" ? "" : " + R(W)";
+    tex(formula, `L(${a},\\, ${b}) = \\frac{1}{N}\\sum_{i=1}^{N} \\ell(\\hat y_i, y_i)${reg},\\quad N = ${o.examples}`);
+  }
+
   function draw() {
     if (!reply) return;
     note.textContent = describe();
+    typeset();
     root.dataset.points = String(reply.path.steps.length);
     root.dataset.step = String(reply.step);
     if (!Plotly) {
