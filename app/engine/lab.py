@@ -20,9 +20,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.config import DEFAULTS, LIMITS
-from app.engine import checkpoint, measure
+from app.engine import checkpoint, dropout, measure
 from app.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from app.engine.data import CustomData, Dataset, build_dataset
+from app.engine.dropout import check_rates
 from app.engine.errors import DivergenceError, EngineError
 from app.engine.evaluate import Grids, evaluate_grids
 from app.engine.gradcheck import gradient_check
@@ -52,6 +53,7 @@ class Lab:
         """`data`: train on these examples instead of building them from the configuration (a checkpoint)."""
         config = LabConfig() if config is None else config
         check_config(config)
+        config = replace(config, dropout=check_rates(config.dropout, config.hidden_layers))  # a tuple
         if data is None:
             data = build_dataset(
                 config.dataset,
@@ -83,7 +85,7 @@ class Lab:
         hyper = Hyper(**{field: getattr(config, field) for field in LIVE_FIELDS})
         loss = LOSSES[config.loss]
         order = seeded_stream(seed, ORDER_STREAM)
-        return Stepper(net, loss, hyper, data.x_train, data.y_train, order, config.selected)
+        return Stepper(net, loss, hyper, data.x_train, data.y_train, order, config.selected, seed)
 
     # --- reading -------------------------------------------------------------------------------------------
 
@@ -165,9 +167,11 @@ class Lab:
 
     def gradient_check(self) -> list[dict[str, Any]]:
         """Backprop against central differences on the batch of the iteration in progress (or the next one),
-        its first LIMITS.gradcheck_max_examples examples (the cost grows with parameters × examples)."""
+        its first LIMITS.gradcheck_max_examples examples (the cost grows with parameters × examples); with
+        dropout, each example's mask of that iteration held fixed (the loss is differentiable only so)."""
         st = self._stepper
-        rows = st.batch()[: LIMITS.gradcheck_max_examples]
+        batch = st.batch()
+        rows = batch[: LIMITS.gradcheck_max_examples]
         return gradient_check(
             st.net,
             self._data.x_train[rows],
@@ -175,6 +179,9 @@ class Lab:
             st.loss,
             st.hyper.regularization,
             st.hyper.regularization_rate,
+            scales=dropout.batch_scales(
+                st.seed, st.step, st.net.sizes[1:-1], st.hyper.dropout, len(batch), len(rows)
+            ),
         )
 
     def checkpoint(self, data_part: dict[str, Any] | None = None, raw: bool = False) -> dict[str, Any]:
@@ -218,6 +225,8 @@ class Lab:
         """Change live hyperparameters; {field: (old, new)} of those that changed. An iteration in progress
         finishes with the old values (docs/engine.md); batch_size keeps the position in the epoch."""
         checked = check_live(changes)
+        if "dropout" in checked:
+            check_rates(checked["dropout"], self._config.hidden_layers)
         changed = {
             f: (getattr(self._config, f), v) for f, v in checked.items() if getattr(self._config, f) != v
         }
