@@ -13,13 +13,16 @@ the masks it would have had, from its own child (DROPOUT_STREAM, step, 1 + index
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from app.config import LIMITS, VIEWS
 from app.engine.errors import EngineError
+from app.engine.hyper import Hyper
+from app.engine.network import Network
+from app.engine.workspace import Workspace
 
 FloatArray = NDArray[np.float64]
 DROPOUT_STREAM = 3  # init.py's streams: 1 initial weights, 2 batch order
@@ -86,23 +89,34 @@ def draw(
     return mask, mask / (1.0 - p)
 
 
-def example_masks(
-    seed: int,
-    step: int,
-    hidden: Sequence[int],
-    rates: Sequence[float],
-    indices: NDArray[np.int64],
-    index: int,
-) -> tuple[FloatArray, FloatArray] | None:
-    """Training example `index`'s (mask, scale) columns (Σ n_l,) at iteration `step` of the batch `indices`,
+class Run(Protocol):
+    """What the masks of an iteration depend on: the phase machine (app/engine/stepper.py)."""
+
+    seed: int
+    step: int
+
+    @property
+    def net(self) -> Network: ...
+    @property
+    def hyper(self) -> Hyper: ...
+
+
+def fill(ws: Workspace, run: Run, rates: Sequence[float]) -> None:
+    """Iteration `run.step`'s masks and scales into the workspace (the first call of its compiled program)."""
+    ws.mask_all[:], ws.scale_all[:] = draw(run.seed, run.step, run.net.sizes[1:-1], rates, ws.batch)
+
+
+def example_masks(run: Run, indices: NDArray[np.int64], index: int) -> tuple[FloatArray, FloatArray] | None:
+    """Training example `index`'s (mask, scale) columns (Σ n_l,) in the iteration on the batch `indices`,
     None without dropout: its column of the batch's masks, or (outside the batch) the masks it would get."""
+    rates, hidden = run.hyper.dropout, run.net.sizes[1:-1]
     if not active(rates):
         return None
     where = np.flatnonzero(indices == index)
     if len(where):
-        mask, scale = draw(seed, step, hidden, rates, len(indices))
+        mask, scale = draw(run.seed, run.step, hidden, rates, len(indices))
         return mask[:, where[0]], scale[:, where[0]]
-    mask, scale = draw(seed, step, hidden, rates, 1, index)
+    mask, scale = draw(run.seed, run.step, hidden, rates, 1, index)
     return mask[:, 0], scale[:, 0]
 
 

@@ -241,7 +241,7 @@ class Stepper:
             h.regularization_rate,
             h.learning_rate,
             h.train_biases,
-            (h.dropout, (self._draw_masks, (ws, h.dropout))) if dropout.active(h.dropout) else None,
+            (h.dropout, (dropout.fill, (ws, self, h.dropout))) if dropout.active(h.dropout) else None,
         )
         self._programs[(start, stop, self.net.parity, self.optimizer.parity)] = program
         return program
@@ -256,12 +256,6 @@ class Stepper:
         program = self._programs.get((start, stop, self.net.parity, self.optimizer.parity))
         return start, stop, program or self._compile(start, stop)
 
-    def _draw_masks(self, ws: Workspace, rates: tuple[float, ...]) -> None:
-        """This iteration's dropout masks and scales into the workspace (the first call of its program)."""
-        ws.mask_all[:], ws.scale_all[:] = dropout.draw(
-            self.seed, self.step, self.net.sizes[1:-1], rates, ws.batch
-        )
-
     def _begin(self) -> Flight:
         """Start an iteration: pending settings, the next batch, its compiled calls and the traced example."""
         start, stop, program = self._next_program()
@@ -274,11 +268,8 @@ class Stepper:
 
     def _trace(self, indices: NDArray[np.int64]) -> dict[str, Any]:
         """The selected example's own values at the current parameters, and whether it is in the batch."""
-        hidden, rates = self.net.sizes[1:-1], self.hyper.dropout
-        masks = dropout.example_masks(self.seed, self.step, hidden, rates, indices, self.selected)
-        trace = trace_example(
-            self.net, self.x[self.selected], self.y[self.selected], self.loss, masks, self.hyper.dropout
-        )
+        masks, rates = dropout.example_masks(self, indices, self.selected), self.hyper.dropout
+        trace = trace_example(self.net, self.x[self.selected], self.y[self.selected], self.loss, masks, rates)
         trace["index"] = self.selected
         trace["in_batch"] = bool(np.any(indices == self.selected))
         return trace

@@ -57,7 +57,9 @@ def test_dropout_masks_show_on_the_network_and_in_the_formulas(lab) -> None:
     lab.page.wait_for_timeout(300)
     lab.page.screenshot(path=str(SHOTS / "dropout-presenter.png"))
     lab.page.keyboard.press("p")
-    # δ through the same mask in the backward pass
+    # the loss phase's L is the thinned network's; then δ through the same mask in the backward pass
+    step_to(lab, "loss")
+    assert "thinned network" in lab.math_text()
     step_to(lab, "backward, layer 1 of 3")
     assert "δ passes through the same mask" in lab.math_text() or "no gradient flows" in lab.math_text()
     # off: the next iteration has no mask

@@ -10,6 +10,10 @@ export function hasMask(fwdExample) {
   return Array.isArray(fwdExample?.mask);
 }
 
+function sup(n) {
+  return String(n).replace(/\d/g, (c) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[Number(c)]);
+}
+
 /** m_j^l as text: "m¹₂". */
 function maskSym(l, J) {
   return sym("m", l, J);
@@ -66,5 +70,15 @@ export function dropoutDelta(fwd, l, j, gp, up, delta) {
         : `δ passes through the same mask and scale 1/(1 − p) = ${num(1 / (1 - fwd.dropout))} as the forward pass.`,
       "mv-dropout",
     )
+  );
+}
+
+/** The loss phase of an iteration with dropout (its forward records say): which loss this L is, or "". */
+export function dropoutLossNote(idx) {
+  const layers = (idx?.forward ?? []).flatMap((r) => (r && typeof r.dropout === "number" ? [`p${sup(r.layer)} = ${num(r.dropout)}`] : []));
+  if (layers.length === 0) return "";
+  return note(
+    `With dropout (${layers.join(", ")}) ℓ and L are the losses of this iteration's thinned network, the one the gradient is of; the loss curve and the test loss are without dropout.`,
+    "mv-dropout",
   );
 }
