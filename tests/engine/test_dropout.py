@@ -8,6 +8,7 @@ stepping gives the same numbers, and replay, seek, branch and checkpoints reprod
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -18,6 +19,7 @@ from fastapi.testclient import TestClient
 from app.engine import dropout
 from app.engine.errors import EngineError
 from app.engine.lab import Lab, LabConfig
+from app.timeline.columns import from_columns, to_columns
 from tests.support.helpers import new_session
 from tests.timeline.test_replay import parameters, seek, state, step
 
@@ -199,3 +201,16 @@ def test_replay_seek_and_branch_reproduce_a_dropout_run(client: TestClient) -> N
     assert branch.status_code in (200, 201), branch.text
     forked = branch.json()["id"]
     assert parameters(step(client, forked, "iteration", 60)["state"]) == parameters(end)
+
+
+def test_a_state_file_written_before_dropout_reads_back() -> None:
+    from tests.timeline.test_columns import BOUNDS, random_run
+
+    timeline, _ = random_run(4, events=2)
+    columns = json.loads(json.dumps(to_columns(timeline)))
+    for entry in columns["hypers"] + columns["configs"]:
+        entry.pop("dropout")
+    restored = from_columns(columns, BOUNDS)
+    lab = Lab.restore(restored.frames[-1].saved)
+    assert lab.config.dropout == () and lab._stepper.hyper.dropout == ()
+    lab.train(3)
