@@ -3,16 +3,18 @@
 m^l ~ Bernoulli(1 − p_l) per unit per example, on hidden layers only (never the input or the output). The
 backward pass sends δ through the same mask and scale: δ^l = ∂ℓ/∂a^l ⊙ m^l/(1 − p_l) ⊙ g'(z^l).
 
-The masks are a pure function of the run: iteration `step`'s masks come from the seed's DROPOUT_STREAM child
-keyed by the step (SeedSequence(seed, spawn_key=(DROPOUT_STREAM, step))), one uniform u per hidden unit per
-batch column, m = [u ≥ p]. Nothing is kept in checkpoints: replaying, seeking or forking a run draws the same
-masks again, and raising a rate only drops more units (the same u). A traced example outside the batch gets
-the masks it would have had, from its own child (DROPOUT_STREAM, step, 1 + index).
+The masks are a pure function of the run: iteration `step`'s masks are one uniform u per hidden unit per
+batch column, m = [u ≥ p], from a counter-based generator (Philox) keyed by the seed's DROPOUT_STREAM child
+with its counter at (0, step, 0, 0) (no generator state to carry: constructing one costs microseconds).
+Nothing is kept in checkpoints: replaying, seeking or forking a run draws the same masks again, and raising
+a rate only drops more units (the same u). A traced example outside the batch gets the masks it would have
+had, from the counter (0, step, 1 + index, 0).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -65,9 +67,18 @@ def active(rates: Sequence[float]) -> bool:
     return any(rate > 0.0 for rate in rates)
 
 
-def _uniforms(seed: int, key: tuple[int, ...], units: int, columns: int) -> FloatArray:
-    """u ~ U[0, 1) of shape (units, columns) from the seed's child `key`."""
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
+@lru_cache(maxsize=64)
+def _key(seed: int) -> tuple[int, int]:
+    """The Philox key of a seed's masks: two words of SeedSequence(seed, spawn_key=(DROPOUT_STREAM,))."""
+    words = np.random.SeedSequence(seed, spawn_key=(DROPOUT_STREAM,)).generate_state(2, np.uint64)
+    return int(words[0]), int(words[1])
+
+
+def _uniforms(seed: int, step: int, slot: int, units: int, columns: int) -> FloatArray:
+    """u ~ U[0, 1) of shape (units, columns): Philox, counter-based, keyed by the seed, its counter from
+    (0, step, slot, 0) (a draw counts up the first word only: no two steps or slots share numbers)."""
+    counter = np.array([0, step, slot, 0], dtype=np.uint64)
+    rng = np.random.Generator(np.random.Philox(key=np.array(_key(seed), dtype=np.uint64), counter=counter))
     return rng.random((units, columns))
 
 
@@ -82,8 +93,7 @@ def draw(
     """(mask, scale), both (Σ n_l, columns) over the hidden units stacked: m = [u ≥ p_l], m/(1 − p_l).
 
     `index`: the masks of that traced example outside the batch (one column) instead of the batch's."""
-    key = (DROPOUT_STREAM, int(step)) if index is None else (DROPOUT_STREAM, int(step), 1 + int(index))
-    u = _uniforms(seed, key, int(sum(hidden)), columns)
+    u = _uniforms(seed, int(step), 0 if index is None else 1 + int(index), int(sum(hidden)), columns)
     p = np.repeat(np.asarray(rates, dtype=np.float64), hidden)[:, None]
     mask = (u >= p).astype(np.float64)
     return mask, mask / (1.0 - p)
