@@ -4,10 +4,10 @@ Every change is checked first (EngineError names the field, the value and the al
 only when valid, so a rejected call loses nothing. A rebuild (new architecture, data, activations, loss,
 init) is a new Lab from a changed config: `Lab(dataclasses.replace(lab.config, hidden_layers=[8]))`.
 
-Randomness: one seed, three independent streams. The data set is drawn from np.random.default_rng(seed)
+Randomness: one seed, independent streams. The data set is drawn from np.random.default_rng(seed)
 (data.build_dataset); the initial weights from the seed's INIT_STREAM and every epoch's batch order from its
 ORDER_STREAM (init.seeded_stream), so the weights are not the data's draws and the batch order does not
-depend on the init scheme. `reset(seed)` re-draws the parameters and the order from a new seed; the data
+depend on the init scheme; dropout's masks from its DROPOUT_STREAM, keyed by the step (dropout.py). `reset(seed)` re-draws the parameters and the order from a new seed; the data
 stay (they change only by a rebuild).
 """
 
