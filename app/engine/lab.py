@@ -7,8 +7,9 @@ init) is a new Lab from a changed config: `Lab(dataclasses.replace(lab.config, h
 Randomness: one seed, independent streams. The data set is drawn from np.random.default_rng(seed)
 (data.build_dataset); the initial weights from the seed's INIT_STREAM and every epoch's batch order from its
 ORDER_STREAM (init.seeded_stream), so the weights are not the data's draws and the batch order does not
-depend on the init scheme; dropout's masks from its DROPOUT_STREAM, keyed by the step (dropout.py). `reset(seed)` re-draws the parameters and the order from a new seed; the data
-stay (they change only by a rebuild).
+depend on the init scheme; dropout's masks from its DROPOUT_STREAM, keyed by the step (dropout.py).
+`reset(seed)` re-draws the parameters, the order and the masks from a new seed; the data stay (they change
+only by a rebuild).
 """
 
 from __future__ import annotations
