@@ -114,6 +114,7 @@ class ViewLimits:
     # gradient descent on a 2-D function (app/engine/descent/): steps, contour grid
 
     # dropout (app/engine/): the rate allowed per hidden layer
+    dropout_max: float = 0.9  # p_l ≤ this: at least one unit in ten is kept
 
     # the network's analyses: diagnostics, gradient check, random restarts
 
