@@ -36,7 +36,9 @@ def test_step_the_lecture_graph_forward_and_backward(lab: LabPage) -> None:
     page.keyboard.press("ArrowRight")  # q = x + y
     page.wait_for_function("document.querySelector('#view-graph').dataset.step === '1'")
     assert page.locator("[data-node='n2'] .gv-value").text_content() == "3"
-    assert "q = x + y" in page.locator("#gv-explain").inner_text().replace(MINUS, "-").replace("−", "-")
+    formula = page.locator("#gv-explain .gv-formula").first
+    assert formula.get_attribute("title") == f"q = x + y = ({MINUS}2) + 5 = 3"
+    assert formula.locator(".katex").count() == 1  # typeset
     page.keyboard.press("ArrowRight")  # f = qz
     assert page.locator("[data-node='n4'] .gv-value").text_content() == f"{MINUS}12"
     page.keyboard.press("ArrowRight")  # ∂f/∂f = 1

@@ -58,7 +58,7 @@ def _names(expression: Expression) -> list[str]:
 
 def _tex_number(value: float) -> str:
     """A value in TeX, in parentheses when negative: 3, (-0.25), 1.5 \\times 10^{-7}."""
-    mantissa, _, exponent = f"{value:.6g}".partition("e")
+    mantissa, _, exponent = f"{value:.4g}".partition("e")
     text = f"{mantissa} \\times 10^{{{int(exponent)}}}" if exponent else mantissa
     return f"({text})" if value < 0 else text
 

@@ -4,15 +4,8 @@
  * the sum when an input has several uses. Each line is TeX (typeset by `put`) with a plain-text twin.
  */
 
-import { fmt } from "../../format.js";
+import { tex, texNum } from "../shared/tex.js";
 import { gateWords, plainName } from "./draw.js";
-
-let typeset = null;
-
-/** Use `fn(element, latex, {display})` (views/shared/tex.js) for the formulas from now on. */
-export function useTex(fn) {
-  typeset = fn;
-}
 
 /** TeX → readable plain text (the fallback before KaTeX is there, and the lines' title). */
 export function plain(tex) {
@@ -30,28 +23,16 @@ export function plain(tex) {
     .replace(/-/g, "−");
 }
 
-/** Write one formula into `el`: typeset when KaTeX is loaded, else as plain text. */
-export function put(el, tex) {
-  el.title = plain(tex);
-  if (typeset) {
-    try {
-      typeset(el, tex, { display: false });
-      return;
-    } catch {
-      // fall through to the plain text
-    }
-  }
-  el.textContent = plain(tex);
+/** Typeset one formula into `el` (KaTeX), its plain text as the title (a tooltip, and for tests). */
+export function put(el, latex) {
+  el.title = plain(latex);
+  tex(el, latex, { display: false });
 }
 
-/** A number in TeX (negative in parentheses when it follows an operator). */
+/** A number in TeX, in parentheses when negative unless `bare`. */
 export function texNumber(v, bare = false) {
-  const text = fmt(v).replace(/\u2212/g, "-").replace(/×10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)/, (_, e) => `\\times 10^{${[...e].map(supDigit).join("")}}`);
+  const text = texNum(v);
   return v < 0 && !bare ? `(${text})` : text;
-}
-
-function supDigit(c) {
-  return c === "⁻" ? "-" : String("⁰¹²³⁴⁵⁶⁷⁸⁹".indexOf(c));
 }
 
 const d = (top, bottom) => `\\frac{\\partial ${top}}{\\partial ${bottom}}`;
