@@ -19,7 +19,9 @@ def number(text: str) -> float:
 
 
 def values_shown(lab: LabPage) -> list[str]:
-    return lab.page.eval_on_selector_all("#gv-svg [data-node] .gv-value", "els => els.map(e => e.textContent)")
+    texts = "els => els.map(e => e.textContent)"
+    result: list[str] = lab.page.eval_on_selector_all("#gv-svg [data-node] .gv-value", texts)
+    return result
 
 
 def test_step_the_lecture_graph_forward_and_backward(lab: LabPage) -> None:

@@ -30,6 +30,37 @@ export function gateWords(node) {
   return GATE_WORDS[node.gate] ?? null;
 }
 
+/** The point at t of the S-curve from (x1, y1) to (x2, y2) (control points at the middle x). */
+function along(x1, y1, x2, y2, t) {
+  const u = 1 - t;
+  const mx = (x1 + x2) / 2;
+  return [u * u * u * x1 + 3 * u * t * mx + t * t * t * x2, (u * u * u + 3 * u * u * t) * y1 + (3 * u * t * t + t * t * t) * y2];
+}
+
+/** The S-curves through `points` (x, y pairs), as an SVG path. */
+function curvePath(points) {
+  let d = `M${points[0][0]},${points[0][1]}`;
+  for (let i = 1; i < points.length; i++) {
+    const [xa, ya] = points[i - 1];
+    const [xb, yb] = points[i];
+    d += ` C${(xa + xb) / 2},${ya} ${(xa + xb) / 2},${yb} ${xb},${yb}`;
+  }
+  return d;
+}
+
+/** How close the curves through `points` come to any node but `skip`'s (sampled). */
+function clearance(points, others, place) {
+  let best = Infinity;
+  for (let i = 1; i < points.length; i++) {
+    for (let k = 0; k <= 16; k++) {
+      const [px, py] = along(points[i - 1][0], points[i - 1][1], points[i][0], points[i][1], k / 16);
+      for (const n of others) best = Math.min(best, Math.hypot(place.x.get(n.id) - px, place.y.get(n.id) - py));
+    }
+  }
+  return best;
+}
+
+/** An S-curve; when a node sits on its way, through a waypoint where the way is clearest. */
 function edgeGeometry(graph, place, edge) {
   const { x, y, r } = place;
   const x1 = x.get(edge.from) + r;
@@ -37,15 +68,27 @@ function edgeGeometry(graph, place, edge) {
   const x2 = x.get(edge.to) - r * 1.08;
   const twin = graph.edges.some((e) => e !== edge && e.from === edge.from && e.to === edge.to);
   const y2 = y.get(edge.to) + (twin ? (edge.slot - 0.5) * r * 0.9 : 0);
-  const mx = (x1 + x2) / 2;
+  const others = graph.nodes.filter((n) => n.id !== edge.from && n.id !== edge.to);
+  let points = [[x1, y1], [x2, y2]];
+  let score = clearance(points, others, place);
+  if (score < r * 1.8 && x2 - x1 > place.column * 1.2) {
+    const between = others.filter((n) => x.get(n.id) > x1 + r && x.get(n.id) < x2 - r);
+    for (const n of between) {
+      for (const k of [0.5, -0.5, 1, -1]) {
+        const candidate = [[x1, y1], [x.get(n.id), y.get(n.id) + k * place.rowGap], [x2, y2]];
+        const value = clearance(candidate, others, place);
+        if (value > score + r * 0.2) [points, score] = [candidate, value];
+      }
+    }
+  }
+  const from = points[points.length - 2];
   // The label sits half a column before the target (an edge across several layers passes other nodes).
-  const t = Math.min(0.85, Math.max(0.6, 1 - (0.45 * place.column) / Math.max(x2 - x1, 1)));
-  const u = 1 - t;
-  const lx = u * u * u * x1 + 3 * u * t * mx + t * t * t * x2;
-  const ly = u * u * u * y1 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y2;
+  const t = Math.min(0.85, Math.max(0.6, 1 - (0.45 * place.column) / Math.max(x2 - from[0], 1)));
+  // A detour's label rides on its waypoint, clear of the nodes by construction.
+  const [lx, ly] = points.length > 2 ? from : along(from[0], from[1], x2, y2, t);
   // The first input's label above its edge, the second's below: two edges into one node do not collide.
   const my = ly + (edge.slot === 0 ? -0.35 : 1.0) * place.font;
-  return { d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`, mx: lx, my };
+  return { d: curvePath(points), mx: lx, my };
 }
 
 /**

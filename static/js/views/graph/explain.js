@@ -39,7 +39,7 @@ const d = (top, bottom) => `\\frac{\\partial ${top}}{\\partial ${bottom}}`;
 
 /**
  * The step's heading and formula lines.
- * @returns {{heading: string, lines: {tex: string, note?: string}[]}}
+ * @returns {{heading: string, lines: {tex: string, note?: string, local?: string}[]}}
  */
 export function explain(graph, p, st) {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
@@ -74,7 +74,8 @@ export function explain(graph, p, st) {
       tex:
         `${d(output.name, from.name)} ${many ? "\\mathrel{+}=" : "="} ${d(output.name, node.name)}\\,${d(node.name, from.name)}` +
         ` = ${texNumber(edge.upstream, true)} \\times ${texNumber(edge.local)} = ${texNumber(edge.downstream, true)}`,
-      note: `upstream × local, with ${plain(d(node.name, from.name))} = ${plain(edge.local_tex)}${many ? ` (one of ${from.fan_out} uses of ${plainName(from.name)})` : ""}`,
+      note: `upstream × local, the local gradient${many ? ` (one of ${from.fan_out} uses of ${plainName(from.name)})` : ""}`,
+      local: `${d(node.name, from.name)} = ${edge.local_tex}`,
     });
   }
   for (const id of st.completed) {

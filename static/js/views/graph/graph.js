@@ -204,7 +204,13 @@ export function mount(root, store) {
       ...words.lines.map((line) => {
         const formula = h("div", { class: "gv-formula" });
         put(formula, line.tex);
-        return h("div", { class: "gv-step-line" }, formula, line.note ? h("div", { class: "gv-line-note" }, line.note) : null);
+        const note = line.note ? h("div", { class: "gv-line-note" }, line.note) : null;
+        if (note && line.local) {
+          const local = h("span", { class: "gv-local" });
+          put(local, line.local);
+          note.append(" ", local);
+        }
+        return h("div", { class: "gv-step-line" }, formula, note);
       }),
     );
     renderGrads(st);

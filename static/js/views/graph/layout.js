@@ -70,5 +70,5 @@ export function positions(nodes, w, h, font) {
     x.set(node.id, columns > 1 ? padX + layer.get(node.id) * colW : width / 2);
     y.set(node.id, height / 2 + row.get(node.id) * rowH);
   }
-  return { x, y, r, font: f, width, height, column: colW };
+  return { x, y, r, font: f, width, height, column: colW, rowGap: rowH || f * 5.4 };
 }
