@@ -6,7 +6,7 @@
  * Keys while the view is open: → or space step, ← back, r the start, e the end.
  */
 
-import { h } from "../../controls/dom.js";
+import { button, h } from "../../controls/dom.js";
 import { fmt } from "../../format.js";
 import { getJson, postJson } from "../shared/api.js";
 import { startView, textSize } from "../shared/view-frame.js";
@@ -40,7 +40,7 @@ export function mount(root, store) {
   const fields = h("div", { id: "gv-values", class: "gv-values" });
   const error = h("div", { id: "gv-error", class: "gv-error", role: "alert", hidden: true });
   const phase = h("span", { id: "gv-phase", class: "gv-phase" });
-  const stepButton = (id, label, title, fn) => h("button", { id, type: "button", title, onclick: fn }, label);
+  const stepButton = (id, label, title, fn) => button(label, title, fn, { id });
   const buttons = {
     reset: stepButton("gv-reset", "◀◀ Start", "Back to the start (r)", () => go(0)),
     back: stepButton("gv-back", "◀ Back", "One node back (←)", () => go(step - 1)),
@@ -55,6 +55,7 @@ export function mount(root, store) {
   const heading = h("p", { id: "gv-heading", class: "gv-heading" });
   const lines = h("div", { id: "gv-explain", class: "gv-explain" });
   const grads = h("table", { id: "gv-grads", class: "gv-grads" });
+  const legend = h("p", { class: "gv-legend" }, h("span", { class: "gv-legend-value" }, "blue"), ": the node's value; ", h("span", { class: "gv-legend-grad" }, "∂"), ": its gradient ∂f/∂(node).");
   const note = h("p", { class: "gv-note" }, "Conventions at a kink: relu′(0) = 0; max(a, b) on a tie a = b routes the gradient to a. A subexpression written twice is one node; its gradient sums its uses.");
   root.append(
     h("div", { class: "gv-top" },
@@ -63,7 +64,7 @@ export function mount(root, store) {
       fields,
     ),
     h("div", { class: "gv-controls" }, buttons.reset, buttons.back, buttons.next, buttons.end, phase),
-    h("div", { class: "gv-main" }, stage, h("aside", { class: "gv-side" }, heading, lines, grads, note)),
+    h("div", { class: "gv-main" }, stage, h("aside", { class: "gv-side" }, heading, lines, grads, legend, note)),
   );
 
   let functions = new Set(["exp", "log", "tanh", "sigmoid", "sigma", "σ", "relu", "max"]);
@@ -234,7 +235,7 @@ export function mount(root, store) {
   document.addEventListener("keydown", (e) => {
     if (store.get().view !== "graph" || e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || store.get().dialog) return;
     const moves = { ArrowRight: step + 1, " ": step + 1, ArrowLeft: step - 1, r: 0, R: 0, e: Infinity, E: Infinity };
-    if (!(e.key in moves)) return;
+    if (!(e.key in moves) || (e.key === " " && e.target instanceof HTMLButtonElement)) return;
     e.preventDefault();
     go(moves[e.key]);
   });
