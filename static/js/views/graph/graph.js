@@ -47,7 +47,8 @@ export function mount(root, store) {
     next: stepButton("gv-next", "Step ▶", "Next node (→ or space)", () => go(step + 1)),
     end: stepButton("gv-end", "End ▶▶", "All the way: every gradient (e)", () => go(Infinity)),
   };
-  const stage = h("div", { class: "gv-stage" });
+  // Both may scroll (a large graph, long formulas): reachable by keyboard.
+  const stage = h("div", { class: "gv-stage", tabindex: "0", role: "region", "aria-label": "The graph" });
   const picture = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   picture.id = "gv-svg";
   picture.setAttribute("role", "img");
@@ -64,7 +65,7 @@ export function mount(root, store) {
       fields,
     ),
     h("div", { class: "gv-controls" }, buttons.reset, buttons.back, buttons.next, buttons.end, phase),
-    h("div", { class: "gv-main" }, stage, h("aside", { class: "gv-side" }, heading, lines, grads, legend, note)),
+    h("div", { class: "gv-main" }, stage, h("aside", { class: "gv-side", tabindex: "0", "aria-label": "This step and the gradients" }, heading, lines, grads, legend, note)),
   );
 
   let functions = new Set(["exp", "log", "tanh", "sigmoid", "sigma", "σ", "relu", "max"]);
@@ -167,6 +168,7 @@ export function mount(root, store) {
       const answer = await postJson("/api/graph", { expression: expr.value, values });
       if (mine !== sequence) return;
       clearErrors();
+      delete root.dataset.stale;
       const same = shownExpression === answer.expression;
       graph = answer;
       steps = plan(graph);
@@ -177,6 +179,7 @@ export function mount(root, store) {
       if (mine !== sequence) return;
       clearErrors();
       showError(err);
+      root.dataset.stale = "true"; // the graph drawn is the last one the server answered
     }
   }
 
