@@ -110,6 +110,11 @@ class ViewLimits:
     """Bounds of the lecture views: the work one request of a view may cost, and their defaults."""
 
     # computation graphs (app/engine/graph/): expression size and depth, variables
+    graph_max_chars: int = 400  # characters of one expression
+    graph_max_nodes: int = 120  # operations, numbers and variable uses in it
+    graph_max_depth: int = 64  # nesting of operations and parentheses
+    graph_max_variables: int = 12  # distinct variable names
+    graph_max_abs_value: float = 1e6  # a variable's value on the graph view
 
     # gradient descent on a 2-D function (app/engine/descent/): steps, contour grid
     # A path takes at most descent_max_steps steps of x_{t+1} = x_t − η ∇f(x_t) (it stops earlier at a point
