@@ -120,7 +120,7 @@ class ViewLimits:
     # A path takes at most descent_max_steps steps of x_{t+1} = x_t − η ∇f(x_t) (it stops earlier at a point
     # beyond EngineLimits.divergence_threshold or not finite); start points and the contour's box lie within
     # ±descent_max_coordinate; η lies in [descent_learning_rate_min, descent_learning_rate_max] (the page's
-    # log slider spans it); f(x, y) is at most descent_max_function_chars characters. A contour grid has at
+    # log slider spans it); f(x, y) is bounded by the graph_* limits above. A contour grid has at
     # most descent_max_grid points a side (descent_default_grid when not asked). A quadratic's verdict: when
     # its slowest factor |1 − ηλ| is at least descent_slow_factor (more than ln 10 / −ln 0.95 ≈ 45 steps
     # per 10× closer) it crawls (factor > 0) or oscillates (factor < 0) rather than converges.
@@ -128,7 +128,6 @@ class ViewLimits:
     descent_max_coordinate: float = 1e6
     descent_learning_rate_min: float = 1e-5
     descent_learning_rate_max: float = 10.0
-    descent_max_function_chars: int = 400
     descent_max_grid: int = 200
     descent_default_grid: int = 81
     descent_slow_factor: float = 0.95

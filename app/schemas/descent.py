@@ -15,7 +15,7 @@ from app.schemas.state import ErrorDetail
 from app.schemas.types import Integer, Outgoing, Strict, Within
 
 Coordinate = Annotated[float, Within(-VIEWS.descent_max_coordinate, VIEWS.descent_max_coordinate)]
-FunctionText = Annotated[str, Field(min_length=1, max_length=VIEWS.descent_max_function_chars)]
+FunctionText = Annotated[str, Field(min_length=1, max_length=VIEWS.graph_max_chars)]
 Point = Annotated[list[Coordinate], Field(min_length=2, max_length=2)]
 
 
