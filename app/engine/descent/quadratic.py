@@ -76,6 +76,11 @@ def quadratic_of(surface: Surface) -> Quadratic | None:
     )
 
 
+def _n(value: float | None) -> str:
+    """A number as the rule writes it: 6 significant digits, a true minus sign."""
+    return "—" if value is None else f"{value:.6g}".replace("-", "−")
+
+
 def _direction(q: Quadratic, i: int) -> str:
     """How the rule names eigen-direction i: "x" / "y" for a diagonal H, else "v1" / "v2"."""
     return AXIS_NAMES[i] if q.diagonal else f"v{i + 1}"
@@ -99,8 +104,8 @@ def verdict(q: Quadratic, eta: float, slow: float = VIEWS.descent_slow_factor) -
     if float(lam.min()) < 0:
         i = int(np.argmin(lam))
         rule = (
-            f"λ_{_direction(q, i)} = {lam[i]:.6g} < 0: f has no minimum (a saddle or a maximum), and the "
-            f"factor 1 − ηλ = {factors[i]:.6g} > 1 pushes the path away along {_direction(q, i)} every step"
+            f"λ_{_direction(q, i)} = {_n(lam[i])} < 0: f has no minimum (a saddle or a maximum), and the "
+            f"factor 1 − ηλ = {_n(factors[i])} > 1 pushes the path away along {_direction(q, i)} every step"
         )
         return judged("diverges", rule, float(abs(factors[i])))
     flat = [i for i in range(2) if lam[i] == 0]
@@ -119,11 +124,11 @@ def verdict(q: Quadratic, eta: float, slow: float = VIEWS.descent_slow_factor) -
     r = float(factors[i])
     rate = abs(r)
     axis = _direction(q, i)
-    slowest = f"the slowest factor 1 − ηλ_{axis} = 1 − {eta:.6g}·{lam[i]:.6g} = {r:.6g}"
+    slowest = f"the slowest factor 1 − ηλ_{axis} = 1 − {_n(eta)}·{_n(lam[i])} = {_n(r)}"
     if rate > 1:
         rule = (
-            f"{slowest}: |1 − ηλ| > 1 because η > 2/λ_max = {threshold:.6g}, so the distance to the "
-            f"minimum grows {rate:.6g}× every step"
+            f"{slowest}: |1 − ηλ| > 1 because η > 2/λ_max = {_n(threshold)}, so the distance to the "
+            f"minimum grows {_n(rate)}× every step"
         )
         return judged("diverges", rule, rate)
     if rate == 1:
@@ -134,14 +139,14 @@ def verdict(q: Quadratic, eta: float, slow: float = VIEWS.descent_slow_factor) -
     if rate >= slow and r < 0:
         rule = (
             f"{slowest} is negative and |1 − ηλ| ≥ {slow:g}: the path jumps across the minimum along "
-            f"{axis} every step and gets closer slowly ({steps}); η is just under 2/λ_max = {threshold:.6g}"
+            f"{axis} every step and gets closer slowly ({steps}); η is just under 2/λ_max = {_n(threshold)}"
         )
         return judged("oscillates", rule, rate)
     if rate >= slow:
         rule = f"{slowest} ≥ {slow:g}: each step moves a small part of the way ({steps})"
         return judged("crawls", rule, rate)
     zigzag = " (zig-zagging along the axes whose factor is negative)" if np.any(factors[curved] < 0) else ""
-    rule = f"every |1 − ηλ| ≤ {rate:.6g} < {slow:g}: the distance shrinks fast ({steps}){zigzag}"
+    rule = f"every |1 − ηλ| ≤ {_n(rate)} < {slow:g}: the distance shrinks fast ({steps}){zigzag}"
     return judged("converges", rule, rate)
 
 
