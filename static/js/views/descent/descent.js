@@ -14,7 +14,7 @@
 import { getJson, postJson } from "../shared/api.js";
 import { el, startView, textSize } from "../shared/view-frame.js";
 import { buildControls } from "./controls.js";
-import { whenTex, writeAnalysis, writeUpdate } from "./explain.js";
+import { writeAnalysis, writeUpdate } from "./explain.js";
 import { createPlot } from "./plot.js";
 
 const PLAY_TICK_MS = 120;
@@ -209,11 +209,6 @@ export function mount(root, store) {
     .catch((err) => {
       controlsEl.textContent = `The preset functions could not be loaded: ${err?.message ?? err}`;
     });
-
-  whenTex().then(() => {
-    analyse();
-    show();
-  });
 
   // The stepping keys are this view's while it is open (view-tabs.js: viewOwnsKeys): space plays or pauses,
   // → steps, ← goes back one step, r resets; not while typing in a field.
