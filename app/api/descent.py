@@ -91,10 +91,15 @@ def _finite(values: np.ndarray) -> list[Any]:
     return clean(listed)  # type: ignore[no-any-return]
 
 
-def analysis(q: Quadratic, eta: float) -> dict[str, Any]:
-    """A quadratic's analysis at learning rate η, as QuadraticAnalysis."""
+OPTIONAL = ("threshold", "stationary_point", "stationary_value", "steps_per_tenfold")
+REQUIRED = ("hessian", "gradient_at_origin", "value_at_origin", "eigenvalues", "axes", "factors", "rate")
+
+
+def analysis(q: Quadratic, eta: float) -> dict[str, Any] | None:
+    """A quadratic's analysis at learning rate η, as QuadraticAnalysis; a bound that is not finite (2/λ_max
+    of a subnormal λ) is null, and an analysis with any other number not finite is left out (None)."""
     judged = verdict(q, eta)
-    return {
+    numbers = {
         "hessian": q.hessian.tolist(),
         "gradient_at_origin": q.gradient_at_origin.tolist(),
         "value_at_origin": q.value_at_origin,
@@ -110,6 +115,15 @@ def analysis(q: Quadratic, eta: float) -> dict[str, Any]:
         "rate": judged.rate,
         "steps_per_tenfold": judged.steps_per_tenfold,
     }
+    for key in OPTIONAL:
+        if numbers[key] is not None and not _all_finite(numbers[key]):
+            numbers[key] = None
+    return numbers if all(_all_finite(numbers[key]) for key in REQUIRED) else None
+
+
+def _all_finite(value: Any) -> bool:
+    """Whether a number or a nested list of numbers is finite throughout."""
+    return bool(np.all(np.isfinite(np.asarray(value, dtype=np.float64))))
 
 
 @router.post("", response_model=DescentReply, responses=INVALID)

@@ -98,6 +98,7 @@ class FunctionPresetOut(Outgoing):
     function: str
     start: list[float]
     learning_rate: float
+    steps: int
     box: list[float]
     note: str
 

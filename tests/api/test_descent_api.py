@@ -127,3 +127,19 @@ def test_a_body_that_is_not_a_request_is_refused(client: TestClient, raw: str) -
     reply = client.post("/api/descent", content=raw, headers={"content-type": "application/json"})
     assert reply.status_code in (400, 422)
     json.loads(reply.text, parse_constant=lambda c: pytest.fail(f"{c} on the wire"))
+
+
+EXTREME = ["1e-320*x**2", "1e300*x**2 + 1e-300*x*y", "1e307*x**2 + y", "1.7e308*x**2 - 1.7e308*y**2", "x*y"]
+
+
+@pytest.mark.parametrize("function", EXTREME)
+def test_quadratics_at_the_edges_of_float64_answer_without_nan(client: TestClient, function: str) -> None:
+    for eta in (1e-5, 10):
+        reply = post(
+            client, "/api/descent", {"function": function, "start": [0, 0], "learning_rate": eta, "steps": 5}
+        )
+        assert reply.status_code == 200, reply.text
+    assert (
+        post(client, "/api/descent/contour", {"function": function, "box": [-1e6, 1e6, -1, 1]}).status_code
+        == 200
+    )

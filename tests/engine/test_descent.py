@@ -148,7 +148,7 @@ def test_the_contour_grid() -> None:
 def test_every_preset_parses_and_starts_finite() -> None:
     for preset in FUNCTIONS:
         f = surface(preset["function"])
-        path = descend(f, (preset["start"][0], preset["start"][1]), preset["learning_rate"], 200)
+        path = descend(f, (preset["start"][0], preset["start"][1]), preset["learning_rate"], preset["steps"])
         x_min, x_max, y_min, y_max = preset["box"]
         assert x_min <= preset["start"][0] <= x_max and y_min <= preset["start"][1] <= y_max
         assert preset["name"] == "saddle" or path.stopped is None

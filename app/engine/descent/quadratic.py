@@ -67,8 +67,10 @@ def quadratic_of(surface: Surface) -> Quadratic | None:
         eigenvalues, axes = np.linalg.eigh(hessian)
     stationary: FloatArray | None = None
     stationary_value: float | None = None
-    if abs(np.linalg.det(hessian)) > 1e-12 * max(1.0, float(np.abs(hessian).max()) ** 2):
-        stationary = np.linalg.solve(hessian, -g[0])
+    scale = float(np.abs(hessian).max())
+    if scale > 0 and abs(np.linalg.det(hessian / scale)) > 1e-12:  # H far from singular, at any scale
+        with np.errstate(all="ignore"):
+            stationary = np.linalg.solve(hessian, -g[0])
         value, _ = surface.value_and_gradient(stationary[0], stationary[1])
         stationary_value = float(value)
     return Quadratic(
@@ -94,9 +96,10 @@ def _tenfold(rate: float) -> float | None:
 def verdict(q: Quadratic, eta: float, slow: float = VIEWS.descent_slow_factor) -> Verdict:
     """converges / crawls / oscillates / diverges at learning rate η, with the rule that decided."""
     lam = q.eigenvalues
-    factors = 1.0 - eta * lam
-    lam_max = float(lam.max())
-    threshold = 2.0 / lam_max if lam_max > 0 else None
+    with np.errstate(all="ignore"):  # |λ| near float64's range: inf factors are judged, then left out
+        factors = 1.0 - eta * lam
+        lam_max = float(lam.max())
+        threshold = float(np.float64(2.0) / lam_max) if lam_max > 0 else None
 
     def judged(name: str, rule: str, rate: float) -> Verdict:
         return Verdict(name, rule, factors, threshold, rate, _tenfold(rate))
@@ -131,9 +134,14 @@ def verdict(q: Quadratic, eta: float, slow: float = VIEWS.descent_slow_factor) -
             f"minimum grows {_n(rate)}× every step"
         )
         return judged("diverges", rule, rate)
-    if rate == 1:
+    if r == -1:
         rule = f"{slowest}: η = 2/λ_max exactly, the path jumps between two points for ever"
         return judged("oscillates", rule, rate)
+    if r == 1:
+        rule = (
+            f"{slowest}: ηλ is below float64's resolution next to 1, so the path does not move along {axis}"
+        )
+        return judged("crawls", rule, rate)
     tenfold = _tenfold(rate)
     steps = f"{tenfold:.0f} steps per 10× closer" if tenfold else "one step to the minimum"
     if rate >= slow and r < 0:

@@ -184,8 +184,10 @@ export function buildControls(parent, meta, initial, hooks) {
     fn.value = preset.function;
     sx.value = String(preset.start[0]);
     sy.value = String(preset.start[1]);
+    steps.value = String(preset.steps);
     setEta(preset.learning_rate, false);
-    hooks.onChange({ function: preset.function, start: preset.start, learning_rate: preset.learning_rate, preset: preset.name });
+    const { function: text, start, learning_rate, steps: n } = preset;
+    hooks.onChange({ function: text, start, learning_rate, steps: n, preset: preset.name });
   });
 
   function showError(key, text) {

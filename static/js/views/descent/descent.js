@@ -18,7 +18,6 @@ import { writeAnalysis, writeUpdate } from "./explain.js";
 import { createPlot } from "./plot.js";
 
 const PLAY_TICK_MS = 120;
-const DEFAULT_STEPS = 100;
 const DEFAULT_BOX = [-5, 5, -5, 5];
 
 /** A request runner that keeps at most one call in flight; a call made meanwhile runs next (the latest). */
@@ -90,7 +89,7 @@ export function mount(root, store) {
   root.dataset.verdict = "";
   root.dataset.stopped = "";
 
-  const request = { function: "", start: [0, 0], learning_rate: 0.1, steps: DEFAULT_STEPS };
+  const request = { function: "", start: [0, 0], learning_rate: 0.1, steps: 0 };
   let box = DEFAULT_BOX;
   let result = null;
   let t = 0;
@@ -198,7 +197,7 @@ export function mount(root, store) {
     .then((reply) => {
       meta = reply;
       const first = reply.functions[0];
-      Object.assign(request, { function: first.function, start: first.start, learning_rate: first.learning_rate });
+      Object.assign(request, { function: first.function, start: first.start, learning_rate: first.learning_rate, steps: first.steps });
       box = first.box;
       controls = buildControls(controlsEl, reply, request, { onChange: change, onTransport: transport });
       controls.setPreset(first.name);
