@@ -66,6 +66,21 @@ def test_lecture002s_three_rates_converge_crawl_and_oscillate(lab) -> None:
         assert "1 − ηλ" in page.locator("#descent-rule").inner_text()
         shot(lab, f"1024x768-eta-{rate}")
     assert results == {"0.1": "converges", "0.001": "crawls", "0.665757": "oscillates"}
+    # the view's keys: → steps, ← goes back, r resets; a click on the contour sets the start
+    page.locator("#descent-plot").click(position={"x": 60, "y": 60})
+    page.wait_for_function("document.querySelector('#descent-start-x').value !== '4'")
+    x0, y0 = (
+        float(page.locator("#descent-start-x").input_value()),
+        float(page.locator("#descent-start-y").input_value()),
+    )
+    assert x0 < 0 < y0  # the plot's upper left
+    page.wait_for_function(f"document.querySelector('#descent-update').dataset.tex.includes('{x0:g}')")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    assert root.get_attribute("data-step") == "1"
+    page.keyboard.press("r")
+    assert root.get_attribute("data-step") == "0"
     assert "0.666667" in (page.locator("#descent-threshold").get_attribute("data-tex") or "")  # 2/λ_max = 2/3
     fits(lab)
 

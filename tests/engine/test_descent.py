@@ -101,6 +101,8 @@ def test_the_threshold_two_over_lambda_max() -> None:
     assert verdict(saddle, 0.1).threshold == pytest.approx(1.0)
     drifting = quadratic_of(surface("x**2 + y"))
     assert drifting is not None and verdict(drifting, 0.1).name == "diverges"
+    tiny = quadratic_of(surface("1e-320*x**2 + y**2"))  # ηλ_x is lost next to 1: x never moves
+    assert tiny is not None and verdict(tiny, 0.1).name == "crawls" and verdict(tiny, 0.1).threshold == 1.0
     assert quadratic_of(surface("x**4 + y**2")) is None
     assert quadratic_of(surface("exp(x) + y**2")) is None
     tilted = quadratic_of(surface("x**2 + 1.8*x*y + y**2"))
