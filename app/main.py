@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp
 
+from app.api import descent as descent_api
 from app.api import docs, errors, pages
 from app.api import rest as api
 from app.api import rooms as rooms_api
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         travel_api.router,
         rooms_api.router,
         surface_api.router,
+        descent_api.router,
         pages.router,
         docs.router,
     )
