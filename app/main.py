@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp
 
+from app.api import analyses as analyses_api
 from app.api import docs, errors, pages
 from app.api import rest as api
 from app.api import rooms as rooms_api
@@ -62,7 +63,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.hub = hub
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=str(pages.TEMPLATES_DIR))
-    routers = (api.router, travel_api.router, rooms_api.router, pages.router, docs.router)
+    routers = (
+        api.router,
+        travel_api.router,
+        rooms_api.router,
+        analyses_api.router,
+        pages.router,
+        docs.router,
+    )
     errors.install(app, [route for router in routers for route in router.routes])
     for router in (*routers, ws_router, room_ws_router):
         app.include_router(router)
