@@ -108,4 +108,3 @@ async def change_points(
         metrics = hub.record_point(session, changed=True)
         hub.publish_state(session)
         hub.publish_frame(session, None, metrics)
-
