@@ -73,7 +73,7 @@ def test_restarts_and_keep_the_best(client: TestClient) -> None:
         client.post(f"/api/sessions/{sid}/restarts", json={"runs": 4, "epochs": 3}).json()
     )
     assert [run.seed for run in reply.runs] == [5, 6, 7, 8]
-    finals = [run.train_loss[-1] for run in reply.runs]
+    finals = [run.train_loss[-1] or 0.0 for run in reply.runs]
     assert reply.best == int(np.argmin(finals)) and all(len(run.train_loss) == 4 for run in reply.runs)
     best = reply.runs[reply.best]
     response = client.post(f"/api/sessions/{sid}/restarts/keep", json={"seed": best.seed, "epochs": 3})
