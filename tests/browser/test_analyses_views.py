@@ -98,7 +98,8 @@ def test_restarts_run_four_seeds_and_keep_the_best(lab) -> None:
     old = lab.page.evaluate("JSON.parse(sessionStorage.getItem('backprop-lab:session')).id")
     view.locator(".rs-keep").click()
     lab.page.wait_for_function(
-        "(old) => { const s = JSON.parse(sessionStorage.getItem('backprop-lab:session')); return s && s.id !== old; }",
+        "(old) => { const s = JSON.parse(sessionStorage.getItem('backprop-lab:session'));"
+        " return s && s.id !== old; }",
         arg=old,
         timeout=20000,
     )

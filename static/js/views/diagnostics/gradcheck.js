@@ -73,7 +73,7 @@ export function gradcheckPanel(box, store) {
     );
     const overall = {
       agrees: "Backprop agrees with central differences.",
-      close: "Close, not exact: fine at a kink, suspicious anywhere else.",
+      close: "Close, not exact: expected at a kink or for tiny gradients, suspicious anywhere else.",
       disagrees: "Backprop and central differences disagree.",
     }[reply.verdict];
     const kinks = reply.kinks.map((k) =>

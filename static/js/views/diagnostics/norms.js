@@ -4,7 +4,7 @@
  * The points are the loss curve's (`history`, each with `grad_norms`); plotly redraws at most every DRAW_MS.
  */
 
-import { el, textSize } from "../shared/view-frame.js";
+import { el, plotFrame, redrawOnResize, textSize } from "../shared/view-frame.js";
 
 const DRAW_MS = 400;
 /** Layer 1 .. 7: from light to dark along one hue family, so depth reads as shade. */
@@ -28,15 +28,7 @@ export function normsPlot(box) {
   let pending = null;
   let drawn = false;
   // The figure follows its box (a screen resize, presenter mode's larger type).
-  let resizing = false;
-  new ResizeObserver(() => {
-    if (resizing || !drawn || plot.clientWidth === 0) return;
-    resizing = true;
-    requestAnimationFrame(() => {
-      resizing = false;
-      if (pending) draw(pending);
-    });
-  }).observe(plot);
+  redrawOnResize(plot, () => drawn && pending !== null, () => draw(pending));
 
   function traces(history) {
     const depth = history.reduce((m, p) => Math.max(m, p.grad_norms?.length ?? 0), 0);
@@ -76,16 +68,11 @@ export function normsPlot(box) {
     if (!Plotly || plot.clientWidth === 0) return;
     const f = textSize(plot);
     const layout = {
-      width: plot.clientWidth,
-      height: plot.clientHeight,
-      margin: { l: f * 4.4, r: f, t: f * 0.6, b: f * 3 },
-      font: { size: f, family: "system-ui, sans-serif" },
-      paper_bgcolor: "rgba(0,0,0,0)",
-      plot_bgcolor: "rgba(0,0,0,0)",
+      ...plotFrame(plot, f, 4.4, 0.6),
       showlegend: true,
       legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0, font: { size: f * 0.9 } },
       xaxis: { title: { text: "step (iterations)", standoff: 2 }, zeroline: false },
-      yaxis: { title: { text: "norm" }, type: "log", exponentformat: "power" },
+      yaxis: { title: { text: "norm" }, type: "log", dtick: 1, exponentformat: "power" },
       annotations: data.length
         ? []
         : [{ text: "No update yet: step or play the run", showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5 }],

@@ -51,7 +51,7 @@ export function layerTable(reply) {
       "p",
       { class: "diag-note" },
       h("b", {}, "Saturated: "),
-      `g′(z) ≤ ${rule.slope} × g's largest slope on at least ${percent} % of the examples (tanh and sigmoid at their plateaus, dead ReLUs): its gradient is ~0, it hardly learns. — where not counted (step, linear, the output unless its g′ enters δᴸ).`,
+      `g′(z) ≤ ${rule.slope} × g's largest slope on at least ${percent} % of the examples (tanh and sigmoid at their plateaus, dead ReLUs): its gradient is ~0, it hardly learns. A dash: not counted (step, linear, the output unless its g′ enters δᴸ; dead ReLU: ReLU layers only).`,
     ),
   ];
 }

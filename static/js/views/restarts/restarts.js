@@ -8,7 +8,7 @@
 
 import { h } from "../../controls/dom.js";
 import { postJson } from "../shared/api.js";
-import { el, startView, textSize } from "../shared/view-frame.js";
+import { el, plotFrame, redrawOnResize, startView, textSize } from "../shared/view-frame.js";
 
 const COLORS = ["#0571b0", "#e66101", "#117733", "#882255", "#5e35b1", "#00838f", "#9a6700", "#c2185b"];
 
@@ -142,12 +142,7 @@ export function mount(root, store) {
       plot,
       traces,
       {
-        width: plot.clientWidth,
-        height: plot.clientHeight,
-        margin: { l: f * 4.2, r: f, t: f * 0.8, b: f * 3 },
-        font: { size: f, family: "system-ui, sans-serif" },
-        paper_bgcolor: "rgba(0,0,0,0)",
-        plot_bgcolor: "rgba(0,0,0,0)",
+        ...plotFrame(plot, f, 4.2, 0.8),
         showlegend: false,
         xaxis: { title: { text: "epoch", standoff: 2 }, zeroline: false },
         yaxis: { title: { text: "training loss" }, exponentformat: "power" },
@@ -157,15 +152,7 @@ export function mount(root, store) {
     );
   }
 
-  let resizing = false;
-  new ResizeObserver(() => {
-    if (resizing || !result || plot.clientWidth === 0) return;
-    resizing = true;
-    requestAnimationFrame(() => {
-      resizing = false;
-      draw();
-    });
-  }).observe(plot);
+  redrawOnResize(plot, () => result !== null, draw);
 
   go.addEventListener("click", run);
   keep.addEventListener("click", keepBest);
