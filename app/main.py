@@ -14,6 +14,7 @@ from app.api import analyses as analyses_api
 from app.api import docs, errors, pages
 from app.api import rest as api
 from app.api import rooms as rooms_api
+from app.api import surface as surface_api
 from app.api import timeline as travel_api
 from app.api.guards import BodyGuard, CrossSiteGuard, HostGuard
 from app.api.headers import HeadAsGet, SecurityHeaders
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         travel_api.router,
         rooms_api.router,
         analyses_api.router,
+        surface_api.router,
         pages.router,
         docs.router,
     )

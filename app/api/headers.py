@@ -6,7 +6,8 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # No inline script anywhere (the page and /docs load every script from a file); styles may be inline because
-# plotly.js and Swagger UI set element styles; the socket is same-origin ('self' covers ws: and wss:).
+# plotly.js, KaTeX and Swagger UI set element styles; fonts are the server's own (KaTeX's, under
+# /static/vendor/katex/fonts/); the socket is same-origin ('self' covers ws: and wss:).
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",

@@ -216,4 +216,25 @@ PRESETS: dict[str, Preset] = {
         ),
         "config": {**VANISHING, "activation": "relu", "init": "he"},
     },
+    "lecture003_dropout": {
+        "title": "Lecture 003: dropout against overfitting",
+        "description": (
+            "Few noisy points and a large 8-8 ReLU network: without dropout it fits the noise (the test loss "
+            "climbs while the train loss falls). Inverted dropout drops each hidden unit with probability "
+            "p = 0.3 per example, a = m ⊙ g(z)/(1 − p): step the forward pass to see the greyed units, then "
+            "set the rates to 0 and compare the test loss. Evaluation (curves, maps) never drops units."
+        ),
+        "config": {
+            "dataset": "moons",
+            "points": 60,
+            "noise": 0.35,
+            "train_fraction": 0.5,
+            "hidden_layers": [8, 8],
+            "activation": "relu",
+            "dropout": [0.3, 0.3],
+            "learning_rate": 0.03,
+            "batch_size": 10,
+            "optimizer": "adam",
+        },
+    },
 }

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from app.engine import dropout
 from app.engine.divergence import THRESHOLD, first_violation
 from app.engine.errors import DivergenceError, EngineError
 from app.engine.hyper import Hyper
@@ -43,8 +44,10 @@ class Stepper:
         y: FloatArray,
         rng: np.random.Generator,
         selected: int = 0,
+        seed: int = 0,
     ) -> None:
         self.net = net
+        self.seed = seed  # the run's seed: dropout's masks are drawn from it (app/engine/dropout.py)
         self.loss = loss
         self.fused = (net.activations[-1].name, loss.name) in FUSED_PAIRS
         self.hyper = hyper
@@ -242,6 +245,7 @@ class Stepper:
             h.regularization_rate,
             h.learning_rate,
             h.train_biases,
+            (h.dropout, (dropout.fill, (ws, self, h.dropout))) if dropout.active(h.dropout) else None,
         )
         self._programs[(start, stop, self.net.parity, self.optimizer.parity)] = program
         return program
@@ -278,7 +282,8 @@ class Stepper:
 
     def _trace(self, indices: NDArray[np.int64]) -> dict[str, Any]:
         """The selected example's own values at the current parameters, and whether it is in the batch."""
-        trace = trace_example(self.net, self.x[self.selected], self.y[self.selected], self.loss)
+        masks, rates = dropout.example_masks(self, indices, self.selected), self.hyper.dropout
+        trace = trace_example(self.net, self.x[self.selected], self.y[self.selected], self.loss, masks, rates)
         trace["index"] = self.selected
         trace["in_batch"] = bool(np.any(indices == self.selected))
         return trace
