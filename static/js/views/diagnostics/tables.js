@@ -88,13 +88,16 @@ export function symmetryRows(reply, state) {
       );
     });
     const stays = layer.symmetric.every((group) => group.outgoing_identical);
+    const dropped = (state.session?.config?.dropout ?? [])[layer.layer - 1] > 0;
     out.push(
       h("p", { class: "diag-layer-title" }, `Layer ${layer.layer}: ${layer.symmetric.map((g, i) => `${LETTERS[i]} = units ${g.units.map((u) => u + 1).join(", ")}`).join("; ")}`),
       h("table", { class: "diag-table diag-rows", dataset: { layer: layer.layer } }, h("tbody", {}, ...lines)),
       h(
         "p",
         { class: "diag-note" },
-        stays
+        stays && dropped
+          ? "Same incoming weights and bias give the same z on every example, but dropout drops them independently, so their updates differ and training pulls them apart."
+          : stays
           ? "Same incoming weights and bias give the same z and a on every example; their outgoing weights are the same too, so backprop gives them the same δ and the same update: they stay identical forever (zero initialisation, lecture 001). Only a random init breaks the tie."
           : "Same incoming weights and bias give the same z on every example, but their outgoing weights differ, so their gradients differ and training will pull them apart.",
       ),
