@@ -129,3 +129,21 @@ def test_a_diverging_configuration_reports_without_nan(client: TestClient) -> No
     assert "NaN" not in text and "Infinity" not in text
     reply = json.loads(text)
     assert reply["best"] is None and all(run["diverged"] for run in reply["runs"])
+
+
+def test_gradient_norms_follow_seeks_and_replays_as_the_loss_does(client: TestClient) -> None:
+    sid = create(client, hidden_layers=[3], batch_size=25)["id"]
+    for _ in range(3):
+        client.post(f"/api/sessions/{sid}/step", json={"unit": "epoch", "count": 1})
+    before = client.get(f"/api/sessions/{sid}").json()["history"]
+    assert [p["step"] for p in before] == [0, 10, 20, 30] and before[0]["grad_norms"] is None
+    assert client.post(f"/api/sessions/{sid}/seek", json={"step": 10}).status_code == 200
+    client.post(f"/api/sessions/{sid}/step", json={"unit": "epoch", "count": 2})  # replays the recorded run
+    after = client.get(f"/api/sessions/{sid}").json()
+    assert after["step"] == 30 and after["history"] == before
+    reply = client.get(f"/api/sessions/{sid}/diagnostics").json()
+    assert [layer["grad_norm"] for layer in reply["layers"]] == before[-1][
+        "grad_norms"
+    ]  # the replayed update
+    child = client.post(f"/api/sessions/{sid}/branch", json={"step": 20, "changes": {}}).json()
+    assert child["history"] == before[:3]
