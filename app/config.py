@@ -136,6 +136,23 @@ class ViewLimits:
     dropout_max: float = 0.9  # p_l ≤ this: at least one unit in ten is kept
 
     # the network's analyses: diagnostics, gradient check, random restarts
+    # Gradient check verdict (largest relative error e of a layer): e < gradcheck_agree agrees; e <
+    # gradcheck_doubt is close (fine at a kink, suspicious elsewhere); beyond that it disagrees. The check
+    # "sat near a kink" when a ReLU / leaky ReLU / step unit's |z| on a checked example, an L1-regularised
+    # |W| or an L1 loss's |a − y| is below gradcheck_kink_margin (the differences move θ by ±2h, and z
+    # further through the layers above).
+    gradcheck_agree: float = 1e-7
+    gradcheck_doubt: float = 1e-4
+    gradcheck_kink_margin: float = 1e-3
+    # Random restarts: at most restarts_max_runs seeds × restarts_max_epochs epochs per request, and at most
+    # restarts_max_iterations iterations and restarts_max_work multiply-adds (iterations × batch ×
+    # parameters) in all (a few seconds here, in a worker thread).
+    restarts_max_runs: int = 16
+    restarts_max_epochs: int = 500
+    restarts_default_runs: int = 4
+    restarts_default_epochs: int = 20
+    restarts_max_iterations: int = 200_000
+    restarts_max_work: int = 400_000_000
 
     # loss-surface slice and activation explorer (app/engine/surface.py, app/engine/explorer.py): the slice
     # is a resolution² grid over two parameters, each u0 ± span; one request costs resolution² × training
