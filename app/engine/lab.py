@@ -166,6 +166,16 @@ class Lab:
             self._data.domain,
         )
 
+    def last_gradient(self) -> FloatArray | None:
+        """A copy of the flat ∂L/∂θ the last update used (None before the first update of this Lab)."""
+        gradient = self._stepper.last_gradient()
+        return None if gradient is None else gradient.copy()
+
+    def gradcheck_rows(self) -> NDArray[np.int64]:
+        """The training rows the gradient check uses: the first LIMITS.gradcheck_max_examples of the batch
+        of the iteration in progress (or the next one)."""
+        return self._stepper.batch()[: LIMITS.gradcheck_max_examples]
+
     def gradient_check(self) -> list[dict[str, Any]]:
         """Backprop against central differences on the batch of the iteration in progress (or the next one),
         its first LIMITS.gradcheck_max_examples examples (the cost grows with parameters × examples); with

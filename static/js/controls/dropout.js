@@ -9,6 +9,9 @@ import { fmt } from "../format.js";
 import { h, send } from "./dom.js";
 import { linearValues, slider } from "./sliders.js";
 
+/** Above this many hidden layers the rates are boxes only (no sliders). */
+const COMPACT_ABOVE = 2;
+
 /** The rate of hidden layer i (0-based) in a config: 0 without dropout. */
 export function dropoutRate(cfg, i) {
   return cfg?.dropout?.[i] ?? 0;
@@ -43,7 +46,12 @@ export function dropoutField(store, limits) {
         },
       }),
     );
-    root.replaceChildren(...sliders.map((s) => s.el));
+    // Many hidden layers: one "Dropout p, layer" label and a box per layer (its number), no sliders, so the
+    // controls keep their rows.
+    const many = count > COMPACT_ABOVE;
+    root.classList.toggle("many", many);
+    if (many) sliders.forEach((s, i) => (s.el.querySelector(".field-label").textContent = String(i + 1)));
+    root.replaceChildren(...(many ? [h("span", { class: "field-label" }, "Dropout p, layer")] : []), ...sliders.map((s) => s.el));
     root.hidden = count === 0;
   }
 
