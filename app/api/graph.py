@@ -30,7 +30,9 @@ INVALID: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _refused(field: list[str | int], message: str, position: int | None = None) -> Response:
+def _refused(
+    field: list[str | int], message: str, position: int | None = None, value: Any = None
+) -> Response:
     """A 422 shaped like every other one, with the position in the expression when there is one."""
     name = ".".join(str(part) for part in field)
     where = f" (at character {position})" if position is not None else ""
@@ -38,7 +40,7 @@ def _refused(field: list[str | int], message: str, position: int | None = None) 
         "loc": encodable(["body", *field]),
         "msg": encodable(f"{name}: {message}{where}"),
         "type": "rejected",
-        "input": None,
+        "input": encodable(value),
         "position": position,
     }
     return WireJSON({"detail": [detail]}, status_code=422)
@@ -51,14 +53,14 @@ async def graph(request: GraphRequest) -> Response:
     try:
         expression = parse_expression(request.expression)
     except ExpressionError as exc:
-        return _refused(["expression"], exc.message, exc.position)
+        return _refused(["expression"], exc.message, exc.position, request.expression)
     for name in expression.variables:
         if name not in request.values:
             return _refused(["values", name], f"is required ({name} is a variable of the expression)")
     try:
         result = trace(expression, request.values)
     except ExpressionError as exc:
-        return _refused(["expression"], exc.message, exc.position)
+        return _refused(["expression"], exc.message, exc.position, request.expression)
     body = {"expression": request.expression, "variables": list(expression.variables), **result}
     return WireJSON(encodable(body))
 
