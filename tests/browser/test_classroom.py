@@ -91,6 +91,12 @@ def test_a_student_follows_the_teachers_run_read_only(pair: list[LabPage]) -> No
     student.page.wait_for_timeout(300)
     assert student.step_count() == before == teacher.step_count()
     student.screenshot("classroom-student-following-1280")
+    # the view the teacher opens opens on the student's page too
+    teacher.page.click("#view-tabs [data-view='graph']")
+    expect(student.page.locator("body")).to_have_attribute("data-view", "graph", timeout=TIMEOUT)
+    expect(student.page.locator("#view-graph")).to_be_visible()
+    teacher.page.click("#view-tabs [data-view='lab']")
+    expect(student.page.locator("body")).to_have_attribute("data-view", "lab", timeout=TIMEOUT)
 
     # explore on my own: the same numbers, every control; back to class follows again
     student.page.click("#btn-explore")
