@@ -109,21 +109,18 @@ class EngineDefaults:
 class ViewLimits:
     """Bounds of the lecture views: the work one request of a view may cost, and their defaults."""
 
-    # computation graphs (app/engine/graph/): expression size and depth, variables
-    graph_max_chars: int = 400  # characters of one expression
-    graph_max_nodes: int = 120  # operations, numbers and variable uses in it
-    graph_max_depth: int = 64  # nesting of operations and parentheses
-    graph_max_variables: int = 12  # distinct variable names
-    graph_max_abs_value: float = 1e6  # a variable's value on the graph view
+    # computation graphs (app/engine/graph/): one expression's characters, nodes (operations, numbers and
+    # variable uses), nesting depth, distinct variables; a variable's value on the graph view
+    graph_max_chars: int = 400
+    graph_max_nodes: int = 120
+    graph_max_depth: int = 64
+    graph_max_variables: int = 12
+    graph_max_abs_value: float = 1e6
 
-    # gradient descent on a 2-D function (app/engine/descent/): steps, contour grid
-    # A path takes at most descent_max_steps steps of x_{t+1} = x_t − η ∇f(x_t) (it stops earlier at a point
-    # beyond EngineLimits.divergence_threshold or not finite); start points and the contour's box lie within
-    # ±descent_max_coordinate; η lies in [descent_learning_rate_min, descent_learning_rate_max] (the page's
-    # log slider spans it); f(x, y) is bounded by the graph_* limits above. A contour grid has at
-    # most descent_max_grid points a side (descent_default_grid when not asked). A quadratic's verdict: when
-    # its slowest factor |1 − ηλ| is at least descent_slow_factor (more than ln 10 / −ln 0.95 ≈ 45 steps
-    # per 10× closer) it crawls (factor > 0) or oscillates (factor < 0) rather than converges.
+    # gradient descent on f(x, y) (app/engine/descent/; f bounded by graph_*): steps of a path (it stops at
+    # a point beyond EngineLimits.divergence_threshold or not finite), |start| and the contour's box, η's
+    # range (the page's log slider), contour points a side; a quadratic whose slowest factor |1 − ηλ| is at
+    # least descent_slow_factor (> 45 steps per 10× closer) crawls (factor > 0) or oscillates (< 0)
     descent_max_steps: int = 1000
     descent_max_coordinate: float = 1e6
     descent_learning_rate_min: float = 1e-5
@@ -132,21 +129,17 @@ class ViewLimits:
     descent_default_grid: int = 81
     descent_slow_factor: float = 0.95
 
-    # dropout (app/engine/): the rate allowed per hidden layer
-    dropout_max: float = 0.9  # p_l ≤ this: at least one unit in ten is kept
+    # dropout (app/engine/dropout.py): p_l ≤ this, so at least one unit in ten is kept
+    dropout_max: float = 0.9
 
-    # the network's analyses: diagnostics, gradient check, random restarts
-    # Gradient check verdict (largest relative error e of a layer): e < gradcheck_agree agrees; e <
-    # gradcheck_doubt is close (fine at a kink, suspicious elsewhere); beyond that it disagrees. The check
-    # "sat near a kink" when a ReLU / leaky ReLU / step unit's |z| on a checked example, an L1-regularised
-    # |W| or an L1 loss's |a − y| is below gradcheck_kink_margin (the differences move θ by ±2h, and z
-    # further through the layers above).
+    # the gradient check's verdict on a layer's largest relative error e: < agree agrees, < doubt is close
+    # (fine at a kink, suspicious elsewhere), else disagrees; it "sat near a kink" when a ReLU / leaky ReLU /
+    # step unit's |z|, an L1-regularised |W| or an L1 loss's |a − y| is below the margin
     gradcheck_agree: float = 1e-7
     gradcheck_doubt: float = 1e-4
     gradcheck_kink_margin: float = 1e-3
-    # Random restarts: at most restarts_max_runs seeds × restarts_max_epochs epochs per request, and at most
-    # restarts_max_iterations iterations and restarts_max_work multiply-adds (iterations × batch ×
-    # parameters) in all (a few seconds here, in a worker thread).
+    # random restarts: seeds × epochs per request, and iterations and multiply-adds (iterations × batch ×
+    # parameters) in all (a few seconds here, in a worker thread)
     restarts_max_runs: int = 16
     restarts_max_epochs: int = 500
     restarts_default_runs: int = 4
@@ -154,14 +147,10 @@ class ViewLimits:
     restarts_max_iterations: int = 200_000
     restarts_max_work: int = 400_000_000
 
-    # loss-surface slice and activation explorer (app/engine/surface.py, app/engine/explorer.py): the slice
-    # is a resolution² grid over two parameters, each u0 ± span; one request costs resolution² × training
-    # examples × parameters multiply-adds, at most surface_max_work (a 422 naming resolution past it). The
-    # training path projected on it has at most surface_path_points points, read from the run's keyframes
-    # and exact replay of at most surface_replay_work (iterations × batch × parameters) in all; past it, a
-    # point is taken at its keyframe instead. The explorer samples every activation at activation_points
-    # points of [−h, h] (h: activation_half_width, activation_half_width_min..max) and bins a layer's
-    # pre-activations z into preactivation_bins bins of the same axis.
+    # loss-surface slice (app/engine/surface.py): a resolution² grid over u0 ± span of two parameters, costing
+    # resolution² × examples × parameters multiply-adds (≤ surface_max_work, else a 422 naming resolution);
+    # the path has at most surface_path_points points from keyframes and replay of ≤ surface_replay_work
+    # (iterations × batch × parameters; past it a point is taken at its keyframe)
     surface_resolution_min: int = 5
     surface_resolution_max: int = 101
     surface_resolution: int = 41
@@ -171,6 +160,8 @@ class ViewLimits:
     surface_max_work: int = 200_000_000
     surface_path_points: int = 120
     surface_replay_work: int = 50_000_000
+    # activation explorer (app/engine/explorer.py): each g sampled at activation_points points of [−h, h];
+    # a layer's z binned into preactivation_bins bins of the same axis
     activation_points: int = 401
     activation_half_width: float = 6.0
     activation_half_width_min: float = 0.5

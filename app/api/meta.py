@@ -87,6 +87,7 @@ def build_meta(settings: Settings) -> dict[str, Any]:
             "presets": _presets(),
             "limits": limits,
             "defaults": defaults,
+            "views": dataclasses.asdict(VIEWS),  # the lecture views' bounds and defaults (app/config.py)
         },
         "meta",
     )

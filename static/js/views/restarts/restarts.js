@@ -21,8 +21,8 @@ function field(label, name, attrs) {
 export function mount(root, store) {
   startView(root, "rs-view");
   const limits = store.get().meta?.views ?? {};
-  const runs = field("seeds N", "runs", { min: 1, max: limits.restarts_max_runs ?? 16, step: 1, value: 4 });
-  const epochs = field("epochs M", "epochs", { min: 1, max: limits.restarts_max_epochs ?? 500, step: 1, value: 20 });
+  const runs = field("seeds N", "runs", { min: 1, max: limits.restarts_max_runs ?? 16, step: 1, value: limits.restarts_default_runs ?? 4 });
+  const epochs = field("epochs M", "epochs", { min: 1, max: limits.restarts_max_epochs ?? 500, step: 1, value: limits.restarts_default_epochs ?? 20 });
   const first = field("first seed", "first_seed", { min: 0, step: 1, placeholder: "current" });
   const go = h("button", { type: "button", class: "primary rs-run" }, "Run the seeds");
   const keep = h("button", { type: "button", class: "rs-keep", disabled: true }, "Keep the best");

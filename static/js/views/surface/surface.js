@@ -14,11 +14,10 @@ import { postJson } from "../shared/api.js";
 import { tex } from "../shared/tex.js";
 import { biasText, notationOf, weightText } from "../shared/notation.js";
 import { el, startView, textSize } from "../shared/view-frame.js";
+import { surfaceFigure } from "./figure.js";
 import { parameterLabel, parameterOptions, parameterTex, parseKey, pathSpan } from "./params.js";
 
 const FIELDS = ["first", "second", "span", "resolution"];
-const PATH = "#e7298a"; // the path: seen on every colour of the Viridis scale and on the page
-const NOW = "rgb(230, 97, 1)";
 
 /** A labelled control with its error line below: {wrap, input, error}. */
 function field(id, label, input) {
@@ -41,15 +40,22 @@ function numberInput(min, max, step, value) {
 
 export function mount(root, store) {
   startView(root, "surface-view");
-  const views = { resMin: 5, resMax: 101, spanMin: 0.001, spanMax: 100 };
+  // The server's bounds (app/config.py ViewLimits, sent in /api/meta), so the boxes refuse what it would.
+  const v = store.get().meta?.views ?? {};
+  const views = {
+    resMin: v.surface_resolution_min ?? 5,
+    resMax: v.surface_resolution_max ?? 101,
+    spanMin: v.surface_span_min ?? 0.001,
+    spanMax: v.surface_span_max ?? 100,
+  };
   const head = el("div", "sv-head");
   const title = el("h2", "sv-title", "Loss surface: the training loss over two parameters");
   const controls = el("div", "sv-controls");
   const fields = {
     first: field("sv-first", "First (x axis)", el("select", "sv-select")),
     second: field("sv-second", "Second (y axis)", el("select", "sv-select")),
-    span: field("sv-span", "Span ±", numberInput(views.spanMin, views.spanMax, "any", 2)),
-    resolution: field("sv-resolution", "Points a side", numberInput(views.resMin, views.resMax, 2, 41)),
+    span: field("sv-span", "Span ±", numberInput(views.spanMin, views.spanMax, "any", v.surface_span ?? 2)),
+    resolution: field("sv-resolution", "Points a side", numberInput(views.resMin, views.resMax, 2, v.surface_resolution ?? 41)),
   };
   const recompute = el("button", "sv-button sv-recompute", "Recompute");
   recompute.type = "button";
@@ -196,77 +202,6 @@ export function mount(root, store) {
     );
   }
 
-  function figure() {
-    const f = font;
-    const [xKey, yKey] = reply.keys;
-    const xName = label(xKey);
-    const yName = label(yKey);
-    const useLog = logBox.checked;
-    const z = useLog
-      ? reply.loss.map((row) => row.map((v) => (v === null ? null : Math.log10(Math.max(v, 1e-300)))))
-      : reply.loss;
-    const zName = useLog ? "log₁₀ L" : "L";
-    const path = reply.path;
-    const n = path.steps.length;
-    const traces = [
-      {
-        type: "contour",
-        x: reply.first_values,
-        y: reply.second_values,
-        z,
-        colorscale: "Viridis",
-        ncontours: 28,
-        contours: { coloring: "heatmap" },
-        line: { width: 0.5, color: "rgba(255,255,255,0.35)" },
-        colorbar: { title: { text: zName, side: "right" }, thickness: f * 0.9, len: 0.9 },
-        hovertemplate: `${xName} = %{x:.4g}<br>${yName} = %{y:.4g}<br>${zName} = %{z:.5g}<extra></extra>`,
-        name: zName,
-        showlegend: false,
-      },
-      {
-        type: "scatter",
-        mode: "lines+markers",
-        x: path.first,
-        y: path.second,
-        text: path.steps.map((s) => `step ${s}`),
-        line: { color: PATH, width: 2 },
-        marker: { color: PATH, size: f * 0.35, line: { color: "#ffffff", width: 0.5 } },
-        hovertemplate: `%{text}<br>${xName} = %{x:.4g}<br>${yName} = %{y:.4g}<extra></extra>`,
-        name: "training path",
-      },
-      {
-        type: "scatter",
-        mode: "markers",
-        x: [path.first[0]],
-        y: [path.second[0]],
-        marker: { symbol: "circle-open", color: PATH, size: f * 1.0, line: { width: 2.5 } },
-        hovertemplate: `start, step ${path.steps[0]}<extra></extra>`,
-        name: `start (step ${path.steps[0]})`,
-      },
-      {
-        type: "scatter",
-        mode: "markers",
-        x: [reply.first.value],
-        y: [reply.second.value],
-        marker: { symbol: "star", color: NOW, size: f * 1.5, line: { color: "#ffffff", width: 1.5 } },
-        hovertemplate: `now, step ${reply.step}<br>L = ${fmt(reply.current.loss, 5)}<extra></extra>`,
-        name: `now (step ${path.steps[n - 1]})`,
-      },
-    ];
-    const xs = reply.first_values;
-    const ys = reply.second_values;
-    const layout = {
-      margin: { l: f * 4.6, r: f * 0.8, t: f * 2.2, b: f * 3.4 },
-      font: { size: f, family: "system-ui, sans-serif" },
-      paper_bgcolor: "rgba(0,0,0,0)",
-      plot_bgcolor: "rgba(0,0,0,0)",
-      xaxis: { title: { text: xName, standoff: 2 }, range: [xs[0], xs[xs.length - 1]], zeroline: false },
-      yaxis: { title: { text: yName, standoff: 2 }, range: [ys[0], ys[ys.length - 1]], zeroline: false },
-      legend: { orientation: "h", x: 0, y: 1.01, yanchor: "bottom", bgcolor: "rgba(0,0,0,0)" },
-      hovermode: "closest",
-    };
-    return { traces, layout };
-  }
 
   /** L over the two parameters, as the lecture writes the training loss. */
   function typeset() {
@@ -286,7 +221,7 @@ export function mount(root, store) {
       plot.textContent = "The plotting library did not load, so the surface cannot be drawn.";
       return;
     }
-    const { traces, layout } = figure();
+    const { traces, layout } = surfaceFigure(reply, { font, label, useLog: logBox.checked });
     Object.assign(layout, { width: plot.clientWidth, height: plot.clientHeight }); // its box's size now
     Plotly.react(plot, traces, layout, { displayModeBar: false, responsive: false });
   }
