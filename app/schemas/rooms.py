@@ -100,6 +100,8 @@ class ViewMessage(Strict):
     notation: Literal["rows", "columns"] = "rows"
     show_test: bool = False
     hide_answers: bool = False  # the teacher hides the numbers not stepped yet: so does every follower
+    # the page's view the teacher has open (static/js/controls/view-tabs.js): followers open it too
+    tab: Literal["lab", "graph", "descent", "surface", "activations", "diagnostics", "restarts"] = "lab"
 
 
 class AskMessage(Strict):

@@ -17,6 +17,7 @@ import { mount as mountControls } from "./controls/mount.js";
 import { createGuard } from "./controls/guard.js";
 import { mount as mountHelp } from "./views/help/help.js";
 import { mountDialogs } from "./controls/dialogs.js";
+import { mountViewTabs, viewFromUrl } from "./controls/view-tabs.js";
 
 /** [view folder under views/ (its module has the same name), root element id] of the views that draw the network and its numbers. */
 const VIEWS = [
@@ -78,7 +79,7 @@ async function startSession(meta) {
 async function boot() {
   const meta = readMeta();
   const wsBase = document.body.dataset.wsBase || "/ws/sessions";
-  const store = createStore({ ...initialState(), meta });
+  const store = createStore({ ...initialState(), meta, view: viewFromUrl() });
 
   let socket = null;
   const early = [];
@@ -103,6 +104,7 @@ async function boot() {
   mountHelp(document.getElementById("help-overlay"), store);
   mountClassroom(store, () => socket);
   await mountViews(store);
+  mountViewTabs(document.getElementById("view-tabs"), document.getElementById("workspace"), document.getElementById("view-pages"), store);
   const hooks = socketHooks(store, () => socket?.sessionId() ?? null);
 
   const room = document.body.dataset.room;

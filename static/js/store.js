@@ -12,6 +12,8 @@
 export function initialState() {
   return {
     meta: null,
+    /** The open view: "lab" or a lecture view's name (controls/view-tabs.js). */
+    view: "lab",
     session: null,
     frame: null,
     maps: {},

@@ -3,13 +3,14 @@
  * code, URL and QR code, the roster, lock and close), students follow it read-only (student.js: the banner,
  * explore on my own, back to class), and the teacher asks the class (ask.js). This module holds them
  * together: the room messages from the socket (`bl:server`) into the store, the teacher's `auth` on every
- * (re)connect and `view` on every change of selection or notation, and the follower's mirrored view.
+ * (re)connect and `view` on every change of selection, notation or open view (tab), and the follower's mirrored view.
  */
 
 import { mountAsk } from "./ask.js";
 import { mountStudent } from "./student.js";
 import { mountTeacher } from "./teacher.js";
 import { keepStudentRoom, keepTeacherRoom, studentRoom, teacherRoom } from "./rooms-api.js";
+import { openView } from "../controls/view-tabs.js";
 
 /** The teacher's view goes out at most this often (a drag across neurons sends the last one). */
 const VIEW_INTERVAL_MS = 100;
@@ -89,6 +90,7 @@ export function mountClassroom(store, socket) {
       // The teacher's "hide answers" is the room's, not this page's remembered choice.
       store.set({ classroom: { ...c, hideAnswers: Boolean(msg.hide_answers) } });
       store.set({ selection: msg.selection ?? null, ui: { ...ui, notation: msg.notation, showTest: msg.show_test } });
+      openView(store, msg.tab ?? "lab");
     } else if (msg.type === "room_closed") {
       if (c?.role === "teacher") keepTeacherRoom(null);
       store.set({ classroom: c?.role === "teacher" ? null : { ...(c ?? {}), following: false, closed: true }, question: null });
@@ -107,13 +109,13 @@ export function mountClassroom(store, socket) {
     if (s.classroom?.role !== "teacher") return;
     const sel = s.selection;
     const selection = sel ? { kind: sel.kind, layer: sel.layer, row: sel.row, ...(sel.kind === "weight" ? { col: sel.col } : {}) } : null;
-    const view = { type: "view", selection: selection && selection.layer >= 1 ? selection : null, notation: s.ui.notation ?? "rows", show_test: Boolean(s.ui.showTest), hide_answers: Boolean(s.ui.hideAnswers) };
+    const view = { type: "view", selection: selection && selection.layer >= 1 ? selection : null, notation: s.ui.notation ?? "rows", show_test: Boolean(s.ui.showTest), hide_answers: Boolean(s.ui.hideAnswers), tab: s.view ?? "lab" };
     const text = JSON.stringify(view);
     if (text === sentView) return;
     sentView = text;
     send(view);
   };
-  store.subscribe(["selection", "ui", "classroom"], (s) => {
+  store.subscribe(["selection", "ui", "classroom", "view"], (s) => {
     if (s.classroom?.role === "teacher" && viewTimer === null) viewTimer = setTimeout(sendView, VIEW_INTERVAL_MS);
   });
   store.subscribe(["connection"], (s) => {

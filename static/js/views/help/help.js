@@ -9,6 +9,7 @@ import { drawLegend } from "../../palette.js";
 import { button, h, send } from "../../controls/dom.js";
 import { trapTab } from "../../controls/modal.js";
 import { togglePlay } from "../../controls/transport.js";
+import { viewOwnsKeys } from "../../controls/view-tabs.js";
 import { NOTATIONS, notationOf } from "../shared/notation.js";
 
 const PRESENTER_KEY = "backprop-lab:presenter";
@@ -154,6 +155,8 @@ function onKey(e, store) {
   if (typing(e.target) || (e.repeat && e.key !== "ArrowRight" && e.key !== "ArrowLeft")) return;
   // A dialog (the past's prompt, branch, compare) keeps the keys to itself.
   if (store.get().dialog) return;
+  // Views that step on their own (the graph, gradient descent) keep the stepping keys.
+  if (viewOwnsKeys(store) && [" ", "ArrowRight", "ArrowLeft", "e", "E", "r", "R"].includes(e.key)) return;
   const helpOpen = store.get().ui.helpOpen;
   let handled = true;
   switch (e.key) {
