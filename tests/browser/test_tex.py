@@ -25,6 +25,11 @@ TYPESET = """async () => {
                    + ' ' + texText('x_1 & {y}'), true);
   const bad = put('\\\\frac{a', false);
   const link = put('\\\\href{https://example.com}{x} \\\\htmlClass{evil}{y}', false);
+  const termEl = document.createElement('div');
+  document.body.append(termEl);
+  tex(termEl, '\\\\htmlData{tx-sel=weight:2:0:1, evil=1}{x} '
+      + '\\\\htmlData{tx-sel=bias:2:0}{\\\\htmlClass{tx-term}{b}}'
+      + ' \\\\htmlClass{tx-term evil}{y} \\\\href{https://example.com}{z}', { terms: true });
   await document.fonts.ready;
   const loaded = [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family);
   return {
@@ -34,6 +39,9 @@ TYPESET = """async () => {
     bad: bad.ok, badText: bad.el.textContent, badKatex: bad.el.querySelectorAll('.katex').length,
     anchors: link.el.querySelectorAll('a').length,
     evil: link.el.querySelectorAll('.evil').length,
+    terms: [...termEl.querySelectorAll('[data-tx-sel]')].map((e) => e.dataset.txSel),
+    termClass: termEl.querySelectorAll('.tx-term').length,
+    termEvil: termEl.querySelectorAll('.evil, [data-evil], a').length,
     nums: [-0.0012, 1.5e-7, -2.5e8, null, -Infinity, 0.31000000000000005].map((x) => texNum(x)),
     loaded,
   };
@@ -51,6 +59,8 @@ def test_tex_typesets_with_mathml_and_its_fonts_under_the_policy(strict: LabPage
         assert "\\partial L" in got["annotation"], got  # the MathML carries the source for readers
         assert got["bad"] is False and got["badText"] == "\\frac{a" and got["badKatex"] == 0, got
         assert got["anchors"] == 0 and got["evil"] == 0, got  # untrusted commands are written out in red
+        # with terms, only the page's own class and data names pass (tx-…), nothing else
+        assert got["terms"] == ["bias:2:0"] and got["termClass"] == 1 and got["termEvil"] == 0, got
         assert got["nums"] == [
             "-0.0012",
             "1.5\\times 10^{-7}",
