@@ -117,7 +117,30 @@ class ViewLimits:
 
     # the network's analyses: diagnostics, gradient check, random restarts
 
-    # loss-surface slice and activation explorer
+    # loss-surface slice and activation explorer (app/engine/surface.py, app/engine/explorer.py): the slice
+    # is a resolution² grid over two parameters, each u0 ± span; one request costs resolution² × training
+    # examples × parameters multiply-adds, at most surface_max_work (a 422 naming resolution past it). The
+    # training path projected on it has at most surface_path_points points, read from the run's keyframes
+    # and exact replay of at most surface_replay_work (iterations × batch × parameters) in all; past it, a
+    # point is taken at its keyframe instead. The explorer samples every activation at activation_points
+    # points of [−h, h] (h: activation_half_width, activation_half_width_min..max) and bins a layer's
+    # pre-activations z into preactivation_bins bins of the same axis.
+    surface_resolution_min: int = 5
+    surface_resolution_max: int = 101
+    surface_resolution: int = 41
+    surface_span_min: float = 1e-3
+    surface_span_max: float = 100.0
+    surface_span: float = 2.0
+    surface_max_work: int = 200_000_000
+    surface_path_points: int = 120
+    surface_replay_work: int = 50_000_000
+    activation_points: int = 401
+    activation_half_width: float = 6.0
+    activation_half_width_min: float = 0.5
+    activation_half_width_max: float = 50.0
+    preactivation_bins: int = 48
+    preactivation_bins_min: int = 8
+    preactivation_bins_max: int = 200
 
 
 @dataclass(frozen=True)

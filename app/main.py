@@ -13,6 +13,7 @@ from starlette.types import ASGIApp
 from app.api import docs, errors, pages
 from app.api import rest as api
 from app.api import rooms as rooms_api
+from app.api import surface as surface_api
 from app.api import timeline as travel_api
 from app.api.guards import BodyGuard, CrossSiteGuard, HostGuard
 from app.api.headers import HeadAsGet, SecurityHeaders
@@ -62,7 +63,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.hub = hub
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=str(pages.TEMPLATES_DIR))
-    routers = (api.router, travel_api.router, rooms_api.router, pages.router, docs.router)
+    routers = (
+        api.router,
+        travel_api.router,
+        rooms_api.router,
+        surface_api.router,
+        pages.router,
+        docs.router,
+    )
     errors.install(app, [route for router in routers for route in router.routes])
     for router in (*routers, ws_router, room_ws_router):
         app.include_router(router)

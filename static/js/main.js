@@ -103,8 +103,9 @@ async function boot() {
   mountDialogs(store, guard, toSocket);
   mountHelp(document.getElementById("help-overlay"), store);
   mountClassroom(store, () => socket);
-  await mountViews(store);
+  // The tabs first: the lab's panels then measure themselves where they stay.
   mountViewTabs(document.getElementById("view-tabs"), document.getElementById("workspace"), document.getElementById("view-pages"), store);
+  await mountViews(store);
   const hooks = socketHooks(store, () => socket?.sessionId() ?? null);
 
   const room = document.body.dataset.room;

@@ -61,7 +61,9 @@ def test_a_constant_neuron_map_has_its_true_colour_and_one_legend_label(lab) -> 
     for col in (0, 1):  # neuron 1 of layer 1 without inputs: a = tanh(0.1) = 0.0997 everywhere
         lab.send({"type": "set_weight", "layer": 1, "row": 0, "col": col, "value": 0.0})
     lab.page.wait_for_function("document.querySelector('#network-view').innerText.includes('a 0.0997')")
-    node = lab.page.locator("#network-view svg .nv-node").nth(2).bounding_box()
+    node = lab.page.locator(
+        "#network-view svg .nv-node[data-layer='1'][data-row='0'] .nv-map-hit"
+    ).bounding_box()
     assert node is not None
     lab.page.mouse.move(node["x"] + node["width"] / 2, node["y"] + node["height"] / 2)
     lab.page.wait_for_function("document.querySelector('.bv-legend').dataset.ticks === 'constant 0.0997'")

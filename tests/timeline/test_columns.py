@@ -117,7 +117,7 @@ def check_equal(original: Timeline, restored: Timeline) -> None:
         same_state(before, after)
 
 
-@settings(max_examples=12)
+@settings(max_examples=6)
 @given(st.integers(0, 2**31))
 def test_a_random_run_and_its_branch_read_back_exactly(seed: int) -> None:
     timeline, branch = random_run(seed)

@@ -150,7 +150,7 @@ def drive(client: TestClient, runs: list[tuple[str, Any]], ops: list[Op]) -> dic
     return seen
 
 
-@RUN
+@settings(max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(
     ops=st.lists(OPS, min_size=1, max_size=10),
     picks=st.lists(st.integers(0, 10**6), min_size=1, max_size=6),
