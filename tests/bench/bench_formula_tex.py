@@ -30,7 +30,7 @@ from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
 
-from tests.bench.bench_browser import loadavg, wait_layers
+from tests.bench.bench_browser import DEEP, loadavg, wait_layers
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ServerProcess, free_port
 from tests.browser.conftest import send_message as send
 
@@ -38,7 +38,6 @@ FPS = 30
 MEASURE_SECONDS = 6.0
 WARMUP_SECONDS = 1.5
 BUDGET_MS = 4.0
-DEEP = [16, 16, 16, 16, 16, 16]
 CASES = (
     ("default_4x2", [4, 2], None),
     ("deep_6x16_layer3", DEEP, {"kind": "neuron", "layer": 3, "row": 0}),

@@ -1,6 +1,7 @@
 """KaTeX under the server's Content-Security-Policy, on the lab page and the join page: tex() typesets with
-MathML for screen readers, its fonts load from the server (no 404, no violation), trusts no command, and
-shows a formula it cannot parse as its source without throwing."""
+MathML for screen readers, its fonts load from the server (no 404, no violation), trusts no command (with
+`terms` only the page's own class and data names), and shows a formula it cannot parse as its source without
+throwing. The formula panel's headline is typeset, follows the phase and the notation."""
 
 from __future__ import annotations
 
@@ -8,9 +9,14 @@ import pytest
 
 from tests.browser import test_docs
 from tests.browser.conftest import LabPage
+from tests.browser.test_docs import wait_until
 
 pytestmark = pytest.mark.browser
 strict = test_docs.strict  # the fixture: a tab in a context that keeps the policy, recording violations
+
+HEADLINE = """() => [...document.querySelectorAll('#math-view .mv-headline .katex')].map((k) => ({
+  tex: k.querySelector('annotation')?.textContent,
+  math: k.querySelectorAll('.katex-mathml math').length }))"""
 
 # Typesets into fresh elements with the page's own module and reports what came out.
 TYPESET = """async () => {
@@ -72,6 +78,20 @@ def test_tex_typesets_with_mathml_and_its_fonts_under_the_policy(strict: LabPage
         for family in ("KaTeX_Main", "KaTeX_Math", "KaTeX_AMS", "KaTeX_Caligraphic", "KaTeX_Size2"):
             assert family in got["loaded"], got["loaded"]
         assert lab.page.evaluate("window.__violations") == []
+    lab.page.goto(f"{lab.base_url}/?new")
+    wait_until(lab.page, "document.querySelector('#math-view').dataset.phase === 'idle'")
+    lab.page.keyboard.press("ArrowRight")
+    wait_until(lab.page, "document.querySelector('#math-view').dataset.layer === '1'")
+    assert lab.page.evaluate(HEADLINE) == [
+        {"tex": "z^{1} = W^{1} a^{0} + b^{1}", "math": 1},
+        {"tex": "a^{1} = \\tanh(z^{1})", "math": 1},
+    ]
+    lab.page.locator("#math-view .mv-notation").click()  # columns: z = Wᵀa + b
+    wait_until(
+        lab.page, "document.querySelector('#math-view .mv-headline annotation').textContent.includes('top')"
+    )
+    assert lab.page.evaluate(HEADLINE)[0]["tex"] == "z^{1} = (W^{1})^{\\top} a^{0} + b^{1}"
+    assert lab.page.evaluate("window.__violations") == []
     fonts = [u for u in lab.record.requests if "/static/vendor/katex/fonts/" in u]
     assert fonts and all(u.endswith(".woff2") for u in fonts), fonts
     assert failed == []
