@@ -95,10 +95,12 @@ export function headlineFormulas(ctx, l) {
   return [`z^{${l}} = ${forwardW(ctx.notation, l)} a^{${l - 1}} + b^{${l}}`, `a^{${l}} = ${g}(z^{${l}})`];
 }
 
-/** Typeset formulas by their LaTeX, kept to be cloned (a handful per configuration; bounded anyway). */
+/** Typeset formulas by their LaTeX (a handful per configuration; bounded anyway). */
 const typeset = new Map();
 const KEPT = 64;
 
+/** The typeset formula: the kept element itself when the panel re-rendered it away (the usual case: the
+ * HTML around it changed), a copy when it is still shown somewhere. */
 function typesetOnce(latex) {
   let el = typeset.get(latex);
   if (!el) {
@@ -108,7 +110,7 @@ function typesetOnce(latex) {
     tex(el, latex);
     typeset.set(latex, el);
   }
-  return el.cloneNode(true);
+  return el.isConnected ? el.cloneNode(true) : el;
 }
 
 /**
