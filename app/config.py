@@ -110,12 +110,49 @@ class ViewLimits:
     """Bounds of the lecture views: the work one request of a view may cost, and their defaults."""
 
     # computation graphs (app/engine/graph/): expression size and depth, variables
+    graph_max_chars: int = 400  # characters of one expression
+    graph_max_nodes: int = 120  # operations, numbers and variable uses in it
+    graph_max_depth: int = 64  # nesting of operations and parentheses
+    graph_max_variables: int = 12  # distinct variable names
+    graph_max_abs_value: float = 1e6  # a variable's value on the graph view
 
     # gradient descent on a 2-D function (app/engine/descent/): steps, contour grid
+    # A path takes at most descent_max_steps steps of x_{t+1} = x_t − η ∇f(x_t) (it stops earlier at a point
+    # beyond EngineLimits.divergence_threshold or not finite); start points and the contour's box lie within
+    # ±descent_max_coordinate; η lies in [descent_learning_rate_min, descent_learning_rate_max] (the page's
+    # log slider spans it); f(x, y) is bounded by the graph_* limits above. A contour grid has at
+    # most descent_max_grid points a side (descent_default_grid when not asked). A quadratic's verdict: when
+    # its slowest factor |1 − ηλ| is at least descent_slow_factor (more than ln 10 / −ln 0.95 ≈ 45 steps
+    # per 10× closer) it crawls (factor > 0) or oscillates (factor < 0) rather than converges.
+    descent_max_steps: int = 1000
+    descent_max_coordinate: float = 1e6
+    descent_learning_rate_min: float = 1e-5
+    descent_learning_rate_max: float = 10.0
+    descent_max_grid: int = 200
+    descent_default_grid: int = 81
+    descent_slow_factor: float = 0.95
 
     # dropout (app/engine/): the rate allowed per hidden layer
+    dropout_max: float = 0.9  # p_l ≤ this: at least one unit in ten is kept
 
     # the network's analyses: diagnostics, gradient check, random restarts
+    # Gradient check verdict (largest relative error e of a layer): e < gradcheck_agree agrees; e <
+    # gradcheck_doubt is close (fine at a kink, suspicious elsewhere); beyond that it disagrees. The check
+    # "sat near a kink" when a ReLU / leaky ReLU / step unit's |z| on a checked example, an L1-regularised
+    # |W| or an L1 loss's |a − y| is below gradcheck_kink_margin (the differences move θ by ±2h, and z
+    # further through the layers above).
+    gradcheck_agree: float = 1e-7
+    gradcheck_doubt: float = 1e-4
+    gradcheck_kink_margin: float = 1e-3
+    # Random restarts: at most restarts_max_runs seeds × restarts_max_epochs epochs per request, and at most
+    # restarts_max_iterations iterations and restarts_max_work multiply-adds (iterations × batch ×
+    # parameters) in all (a few seconds here, in a worker thread).
+    restarts_max_runs: int = 16
+    restarts_max_epochs: int = 500
+    restarts_default_runs: int = 4
+    restarts_default_epochs: int = 20
+    restarts_max_iterations: int = 200_000
+    restarts_max_work: int = 400_000_000
 
     # loss-surface slice and activation explorer (app/engine/surface.py, app/engine/explorer.py): the slice
     # is a resolution² grid over two parameters, each u0 ± span; one request costs resolution² × training

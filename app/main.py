@@ -10,7 +10,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp
 
+from app.api import analyses as analyses_api
+from app.api import descent as descent_api
 from app.api import docs, errors, pages
+from app.api import graph as graph_api
 from app.api import rest as api
 from app.api import rooms as rooms_api
 from app.api import surface as surface_api
@@ -67,7 +70,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api.router,
         travel_api.router,
         rooms_api.router,
+        analyses_api.router,
         surface_api.router,
+        graph_api.router,
+        descent_api.router,
         pages.router,
         docs.router,
     )

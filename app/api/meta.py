@@ -8,7 +8,7 @@ import dataclasses
 from typing import Any
 
 from app.api.presets import PRESETS
-from app.config import Settings
+from app.config import VIEWS, Settings
 from app.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from app.engine.datasets import DATASETS
 from app.engine.features import FEATURES
@@ -46,6 +46,7 @@ def build_meta(settings: Settings) -> dict[str, Any]:
     """The /api/meta document."""
     limits = dataclasses.asdict(settings.engine)
     limits.update({name: getattr(settings, name) for name in _CLIENT_LIMITS})
+    limits["dropout_max"] = VIEWS.dropout_max
     defaults = {
         k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(settings.defaults).items()
     }

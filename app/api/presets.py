@@ -31,6 +31,22 @@ LECTURE004_TARGET = 1.0
 XOR_INPUTS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
 XOR_TARGETS = [[0.0], [1.0], [1.0], [0.0]]
 
+# Lecture 003's vanishing gradient: six sigmoid layers (the ReLU preset changes activation and init only).
+VANISHING: dict[str, Any] = {
+    "dataset": "circle",
+    "noise": 0.0,
+    "features": ["x1", "x2"],
+    "hidden_layers": [8, 8, 8, 8, 8, 8],
+    "activation": "sigmoid",
+    "output_activation": "sigmoid",
+    "loss": "bce",
+    "init": "xavier",
+    "bias_init": 0.0,
+    "learning_rate": 0.1,
+    "batch_size": 10,
+    "optimizer": "sgd",
+}
+
 PRESETS: dict[str, Preset] = {
     "lecture004_forward": {
         "title": "Lecture 004: the worked forward pass",
@@ -180,6 +196,45 @@ PRESETS: dict[str, Preset] = {
             "batch_size": 10,
             "optimizer": "sgd",
             "init": "xavier",
+        },
+    },
+    "vanishing_sigmoid": {
+        "title": "Vanishing gradient: 6 sigmoid layers",
+        "description": (
+            "Six hidden layers of 8 sigmoid units (Xavier init) on the circle: going back one layer "
+            "multiplies δ by Wᵀ and by σ'(z) ≤ 1/4, so ‖∂L/∂W^1‖ is about a thousand times smaller than "
+            "‖∂L/∂W^6‖ and the first layers hardly learn (Diagnostics shows the norms per layer)."
+        ),
+        "config": VANISHING,
+    },
+    "vanishing_relu": {
+        "title": "The same with ReLU: no vanishing gradient",
+        "description": (
+            "The six-layer network with ReLU instead (He init): g'(z) = 1 wherever a unit is active, so δ "
+            "keeps its size on the way back and ‖∂L/∂W^1‖ stays of the order of ‖∂L/∂W^6‖; the loss falls "
+            "within a few epochs."
+        ),
+        "config": {**VANISHING, "activation": "relu", "init": "he"},
+    },
+    "lecture003_dropout": {
+        "title": "Lecture 003: dropout against overfitting",
+        "description": (
+            "Few noisy points and a large 8-8 ReLU network: without dropout it fits the noise (the test loss "
+            "climbs while the train loss falls). Inverted dropout drops each hidden unit with probability "
+            "p = 0.3 per example, a = m ⊙ g(z)/(1 − p): step the forward pass to see the greyed units, then "
+            "set the rates to 0 and compare the test loss. Evaluation (curves, maps) never drops units."
+        ),
+        "config": {
+            "dataset": "moons",
+            "points": 60,
+            "noise": 0.35,
+            "train_fraction": 0.5,
+            "hidden_layers": [8, 8],
+            "activation": "relu",
+            "dropout": [0.3, 0.3],
+            "learning_rate": 0.03,
+            "batch_size": 10,
+            "optimizer": "adam",
         },
     },
 }

@@ -15,7 +15,6 @@ from app.rooms.codes import token_matches
 from app.rooms.room import Room
 from app.schemas import (
     LIVE_FIELDS,
-    GradcheckReply,
     Parameters,
     RecoverRequest,
     ResetRequest,
@@ -25,8 +24,9 @@ from app.schemas import (
     StepReply,
     StepRequest,
 )
+from app.schemas.analyses import GradcheckVerdictReply
 from app.schemas.state import DivergedAnswer, MessageAnswer, NothingToRecoverAnswer, ValidationAnswer
-from app.sessions import operations, recovery, stepping
+from app.sessions import analyses, operations, recovery, stepping
 from app.sessions.labs import build_lab
 from app.sessions.session import Session
 from app.wire.frames import state_payload
@@ -190,10 +190,11 @@ async def select_example(session: SessionDep, hub: HubDep, request: SelectReques
     return state_answer(session)
 
 
-@router.get("/sessions/{session_id}/gradcheck", response_model=GradcheckReply, responses=NOT_FOUND)
+@router.get("/sessions/{session_id}/gradcheck", response_model=GradcheckVerdictReply, responses=NOT_FOUND)
 async def gradient_check(session: SessionDep) -> Response:
-    """Central differences for every parameter: the relative error of each, per layer."""
-    return WireJSON(await operations.gradcheck(session))
+    """Central differences for every parameter: the relative error of each, per layer, the largest of W^l
+    and b^l with verdicts, and the kinks near which the check sat (in a worker thread)."""
+    return WireJSON(await analyses.gradcheck(session))
 
 
 @router.delete("/sessions/{session_id}", status_code=204, responses=NOT_FOUND)

@@ -35,7 +35,7 @@ from app.engine.stepper import Stepper
 
 VERSION = 1
 _DATA_ARRAYS = ("points", "inputs", "labels", "targets", "train_indices", "test_indices")
-_SEQUENCES = ("features", "hidden_layers", "layer_activations", "added_points")
+_SEQUENCES = ("features", "hidden_layers", "layer_activations", "added_points", "dropout")
 
 
 def _plain(value: Any) -> Any:
@@ -137,7 +137,7 @@ def save(
         "config": config_part,
         "data": data_value,
         "theta": array(st.net.theta),
-        "hyper": asdict(st.hyper),
+        "hyper": _plain(asdict(st.hyper)),
         "pending": _plain(st.pending),
         "step": st.step,
         "optimizer": {

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from app.config import LIMITS
 from app.engine.losses import Loss, penalty
-from app.engine.network import Network
+from app.engine.network import Network, Scales
 
 FloatArray = NDArray[np.float64]
 TINY = float(np.finfo(np.float64).tiny)
@@ -54,15 +54,22 @@ def numeric_gradient(
     reg: str,
     rate: float,
     step: float = LIMITS.gradcheck_step,
+    scales: Scales = None,
 ) -> FloatArray:
     """Fourth-order central differences of L for every entry of the flat parameter vector θ.
 
     Moving W^l[j][k] by s moves only z^l_j, by s·a^(l−1)_k (a bias: by s), so the layers below are reused
-    and every move of a chunk of parameters runs through the layers above as one stacked batch.
+    and every move of a chunk of parameters runs through the layers above as one stacked batch. `scales`:
+    dropout's m^l/(1 − p_l) per hidden layer (rows like x), held fixed.
     """
     shifts = STEPS * step
     numeric = np.zeros_like(net.theta)
-    layers = net.forward(x)
+    layers = net.forward(x, scales)
+
+    def dropped(layer: int, a: FloatArray) -> FloatArray:
+        scale = None if scales is None or layer == net.depth else scales[layer - 1]
+        return a if scale is None else a * scale
+
     base = penalty(net.weight_views(), reg, rate)
     offset = 0
     with np.errstate(all="ignore"):
@@ -77,10 +84,10 @@ def numeric_gradient(
                 j, k = rows[start : start + chunk], cols[start : start + chunk]
                 moved = np.repeat(z[None, None], len(j), axis=0).repeat(4, axis=1)  # (c, 4, N, n_l)
                 moved[np.arange(len(j)), :, :, j] += shifts[None, :, None] * inputs[:, k].T[:, None, :]
-                a = net.activations[layer - 1].forward(moved)
+                a = dropped(layer, net.activations[layer - 1].forward(moved))
                 for upper in range(layer + 1, net.depth + 1):
                     moved = a @ net.blocks[upper - 1][:, :-1].T + net.blocks[upper - 1][:, -1]
-                    a = net.activations[upper - 1].forward(moved)
+                    a = dropped(upper, net.activations[upper - 1].forward(moved))
                 total = loss.value(moved, a, y).mean(axis=-1) + base  # (c, 4)
                 is_weight = (k < block.shape[1] - 1)[:, None]
                 total += np.where(is_weight, _penalty_change(block[j, k][:, None], shifts, reg, rate), 0.0)
@@ -100,12 +107,14 @@ def gradient_check(
     reg: str,
     rate: float,
     step: float = LIMITS.gradcheck_step,
+    scales: Scales = None,
 ) -> list[dict[str, Any]]:
-    """Per layer: {"layer", "weights_rel_error" (n_l, n_(l−1)), "biases_rel_error" (n_l,), "max"}."""
-    grad_w, grad_b = net.gradients(x, y, loss, reg, rate)
+    """Per layer: {"layer", "weights_rel_error" (n_l, n_(l−1)), "biases_rel_error" (n_l,), "max"};
+    `scales`: dropout's fixed m^l/(1 − p_l) per hidden layer (rows like x)."""
+    grad_w, grad_b = net.gradients(x, y, loss, reg, rate, scales)
     analytic = np.zeros_like(net.theta)
     net.layout.pack(grad_w, grad_b, analytic)
-    errors = relative_error(analytic, numeric_gradient(net, x, y, loss, reg, rate, step))
+    errors = relative_error(analytic, numeric_gradient(net, x, y, loss, reg, rate, step, scales))
     layout = net.layout
     return [
         {

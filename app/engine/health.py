@@ -41,23 +41,31 @@ def output_saturates(output_activation: str, loss: str) -> bool:
     return output_activation == "tanh" or (output_activation == "sigmoid" and loss != "bce")
 
 
+def saturated_per_layer(net: Network, x: FloatArray, names: Sequence[str]) -> list[int | None]:
+    """Saturated units of each layer over the rows x (None for a layer that is not counted: `step`,
+    `linear`, softmax, the output unless `names` has its activation); `names` as in saturated_units."""
+    counts: list[int | None] = [None] * net.depth
+    if len(x) == 0:
+        return counts
+    with np.errstate(all="ignore"):
+        for index, ((z, a), name, act) in enumerate(
+            zip(net.forward(x), names, net.activations, strict=False)
+        ):
+            slope = MAX_SLOPE.get(name)
+            g = None if slope is None else act.derivative(z, a)
+            if slope is None or g is None:
+                continue
+            flat = np.mean(~(np.abs(g) > LIMITS.saturation_slope * slope), axis=0)  # NaN counts as flat
+            counts[index] = int(np.count_nonzero(flat >= LIMITS.saturation_examples))
+    return counts
+
+
 def saturated_units(net: Network, x: FloatArray, names: Sequence[str]) -> tuple[int, int]:
     """(saturated, counted) units over the rows x; `names`: each layer's activation (hidden layers, then
     the output's when output_saturates, else only the hidden ones)."""
-    if len(x) == 0:
-        return 0, 0
-    saturated = counted = 0
-    with np.errstate(all="ignore"):
-        for (z, a), name, act in zip(net.forward(x), names, net.activations, strict=False):
-            slope = MAX_SLOPE.get(name)
-            if slope is None:
-                continue
-            g = act.derivative(z, a)
-            if g is None:
-                continue
-            flat = np.mean(~(np.abs(g) > LIMITS.saturation_slope * slope), axis=0)  # NaN counts as flat
-            saturated += int(np.count_nonzero(flat >= LIMITS.saturation_examples))
-            counted += z.shape[1]
+    counts = saturated_per_layer(net, x, names)
+    saturated = sum(c for c in counts if c is not None)
+    counted = sum(net.sizes[i + 1] for i, c in enumerate(counts) if c is not None)
     return saturated, counted
 
 

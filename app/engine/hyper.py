@@ -22,6 +22,10 @@ class Hyper:
     train_biases: bool
     shuffle: bool
     drop_last: bool
+    dropout: tuple[float, ...] = ()  # p_l per hidden layer, or () for none (app/engine/dropout.py)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dropout", tuple(float(p) for p in self.dropout))  # JSON gives a list
 
 
 LIVE_FIELDS = tuple(f.name for f in fields(Hyper))

@@ -19,19 +19,23 @@ from app.engine.workspace import FloatArray, Op, Program, Workspace
 
 
 def _forward_ops(
-    ws: Workspace, net: Network, blocks: list[FloatArray], x: FloatArray, layer: int
+    ws: Workspace, net: Network, blocks: list[FloatArray], x: FloatArray, layer: int, dropped: bool
 ) -> list[Op]:
-    """z^l = [W^l | b^l] [a^(l−1); 1], then a^l = g(z^l)."""
+    """z^l = [W^l | b^l] [a^(l−1); 1], then a^l = g(z^l) (`dropped`: g(z^l) apart, a^l = g ⊙ m/(1 − p))."""
     z, a = ws.z[layer - 1], ws.a[layer - 1]
+    out = ws.g[layer - 1] if dropped else a
     previous = x if layer == 1 else ws.h[layer - 2]
     act = net.activations[layer - 1]
     if act.name == "softmax":
-        activate: Op = (softmax_forward, (z, a, 0))  # over the units: axis 0 in columns
+        activate: Op = (softmax_forward, (z, out, 0))  # over the units: axis 0 in columns
     elif act.name == "tanh":
-        activate = (np.tanh, (z, a))
+        activate = (np.tanh, (z, out))
     else:
-        activate = (act.forward_fn, (z, a))
-    return [(blocks[layer - 1].dot, (previous, z)), activate]  # ndarray.dot: the cheapest product call
+        activate = (act.forward_fn, (z, out))
+    ops: list[Op] = [(blocks[layer - 1].dot, (previous, z)), activate]  # ndarray.dot: the cheapest call
+    if dropped:
+        ops.append((np.multiply, (out, ws.scale[layer - 1], a)))  # inverted dropout
+    return ops
 
 
 def _loss_ops(
@@ -91,14 +95,16 @@ def _loss_ops(
     return ops
 
 
-def _derivative_ops(ws: Workspace, net: Network, fused: bool) -> list[Op]:
-    """g'(z^l) for every layer that needs it: one call per run of consecutive layers sharing an activation."""
+def _derivative_ops(ws: Workspace, net: Network, fused: bool, dropped: frozenset[int]) -> list[Op]:
+    """g'(z^l) for every layer that needs it: one call per run of consecutive layers sharing an activation
+    (a layer with dropout on its own: its g'(z^l) is taken from g(z^l), not from the dropped-out a^l)."""
     needed = list(range(net.depth - 1))  # hidden layers (0-based)
     if not fused and net.activations[-1].elementwise:
         needed.append(net.depth - 1)
     runs: list[list[int]] = []  # [first, last] layer indices of each run
     for i in needed:
-        if runs and runs[-1][1] == i - 1 and net.activations[i] is net.activations[i - 1]:
+        joins = runs and runs[-1][1] == i - 1 and net.activations[i] is net.activations[i - 1]
+        if joins and i not in dropped and i - 1 not in dropped:
             runs[-1][1] = i
         else:
             runs.append([i, i])
@@ -106,6 +112,8 @@ def _derivative_ops(ws: Workspace, net: Network, fused: bool) -> list[Op]:
     for first, last in runs:
         lo, hi = ws.starts[first], ws.starts[last] + net.sizes[last + 1]  # rows between: ones rows, harmless
         z, a, out = ws.z_all[lo:hi], ws.a_all[lo:hi], ws.derivative[lo:hi]
+        if first in dropped:
+            a = ws.g[first]
         derivative = net.activations[first].derivative_fn
         assert derivative is not None  # softmax (the only one without) is never a hidden layer
         if net.activations[first].name == "tanh":  # 1 − a², the same two ufunc calls without the wrapper
@@ -125,6 +133,7 @@ def _backward_ops(
     fused: bool,
     reg: bool,
     per_layer: bool,
+    dropped: bool = False,
 ) -> list[Op]:
     """δ^l, then ∂L/∂[W^l | b^l] = (1/B) δ^l [a^(l−1); 1]ᵀ and ∂ℓ/∂a^(l−1) = W^lᵀ δ^l."""
     delta = ws.delta[layer - 1]
@@ -138,6 +147,8 @@ def _backward_ops(
             ops.append((softmax_backward, (ws.a[-1], ws.grad_output, delta, 0)))
     else:
         ops.append((np.multiply, (ws.grad_input[layer], ws.s[layer - 1], delta)))  # δ^l = ∂ℓ/∂a^l ⊙ g'(z^l)
+        if dropped:
+            ops.append((np.multiply, (delta, ws.scale[layer - 1], delta)))  # ⊙ m^l/(1 − p_l): the same mask
     previous = x if layer == 1 else ws.h[layer - 2]
     grad = ws.grad_data_blocks[layer - 1]
     ops.append((delta.dot, (previous.T, grad)))  # Σ_i δ_i [a_i; 1]ᵀ
@@ -163,23 +174,33 @@ def compile_program(
     reg_rate: float,
     lr: float,
     train_biases: bool,
+    dropout: tuple[tuple[float, ...], Op] | None = None,
 ) -> Program:
-    """The iteration on inputs x (n_0 + 1, B) (a row of ones last) and targets y (n_L, B)."""
+    """The iteration on inputs x (n_0 + 1, B) (a row of ones last) and targets y (n_L, B); `dropout`: the
+    rate per hidden layer and the call that draws this iteration's masks into the workspace (first)."""
     fused = (net.activations[-1].name, loss) in FUSED_PAIRS
     blocks, theta, new = net.layout.blocks(net.theta), net.theta, net.spare
     has_reg = reg != "none"
     rates = reg_rate * net.layout.weight_mask
     grad = ws.grad_total if has_reg else ws.grad_data
-    forward = [_forward_ops(ws, net, blocks, x, layer) for layer in range(1, net.depth + 1)]
+    dropped = frozenset(i for i, p in enumerate(dropout[0] if dropout else ()) if p > 0.0)  # 0-based
+    forward = [
+        _forward_ops(ws, net, blocks, x, layer, layer - 1 in dropped) for layer in range(1, net.depth + 1)
+    ]
+    if dropout is not None:
+        forward[0].insert(0, dropout[1])
     loss_ops = _loss_ops(ws, net, loss, y, theta, reg, rates)
     layers = range(net.depth, 0, -1)
-    derivatives = _derivative_ops(ws, net, fused)
-    backward = [_backward_ops(ws, net, blocks, x, y, layer, fused, has_reg, True) for layer in layers]
+    derivatives = _derivative_ops(ws, net, fused, dropped)
+    backward = [
+        _backward_ops(ws, net, blocks, x, y, layer, fused, has_reg, True, layer - 1 in dropped)
+        for layer in layers
+    ]
     backward[0] = derivatives + backward[0]
     update = optimizer.ops(theta, grad, new, lr, train_biases)
     fast = [op for ops in forward for op in ops] + loss_ops + derivatives
     for layer in layers:
-        fast += _backward_ops(ws, net, blocks, x, y, layer, fused, has_reg, False)
+        fast += _backward_ops(ws, net, blocks, x, y, layer, fused, has_reg, False, layer - 1 in dropped)
     fast.append((np.divide, (ws.grad_data, float(ws.batch), ws.grad_data)))
     if has_reg:
         fast.append((np.add, (ws.grad_data, ws.grad_reg, ws.grad_total)))

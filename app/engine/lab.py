@@ -4,11 +4,12 @@ Every change is checked first (EngineError names the field, the value and the al
 only when valid, so a rejected call loses nothing. A rebuild (new architecture, data, activations, loss,
 init) is a new Lab from a changed config: `Lab(dataclasses.replace(lab.config, hidden_layers=[8]))`.
 
-Randomness: one seed, three independent streams. The data set is drawn from np.random.default_rng(seed)
+Randomness: one seed, independent streams. The data set is drawn from np.random.default_rng(seed)
 (data.build_dataset); the initial weights from the seed's INIT_STREAM and every epoch's batch order from its
 ORDER_STREAM (init.seeded_stream), so the weights are not the data's draws and the batch order does not
-depend on the init scheme. `reset(seed)` re-draws the parameters and the order from a new seed; the data
-stay (they change only by a rebuild).
+depend on the init scheme; dropout's masks from its DROPOUT_STREAM, keyed by the step (dropout.py).
+`reset(seed)` re-draws the parameters, the order and the masks from a new seed; the data stay (they change
+only by a rebuild).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.config import DEFAULTS, LIMITS
-from app.engine import checkpoint, measure
+from app.engine import checkpoint, dropout, measure
 from app.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from app.engine.data import CustomData, Dataset, build_dataset
+from app.engine.dropout import check_rates
 from app.engine.errors import DivergenceError, EngineError
 from app.engine.evaluate import Grids, evaluate_grids
 from app.engine.gradcheck import gradient_check
@@ -52,6 +54,7 @@ class Lab:
         """`data`: train on these examples instead of building them from the configuration (a checkpoint)."""
         config = LabConfig() if config is None else config
         check_config(config)
+        config = replace(config, dropout=check_rates(config.dropout, config.hidden_layers))  # a tuple
         if data is None:
             data = build_dataset(
                 config.dataset,
@@ -83,7 +86,7 @@ class Lab:
         hyper = Hyper(**{field: getattr(config, field) for field in LIVE_FIELDS})
         loss = LOSSES[config.loss]
         order = seeded_stream(seed, ORDER_STREAM)
-        return Stepper(net, loss, hyper, data.x_train, data.y_train, order, config.selected)
+        return Stepper(net, loss, hyper, data.x_train, data.y_train, order, config.selected, seed)
 
     # --- reading -------------------------------------------------------------------------------------------
 
@@ -163,11 +166,23 @@ class Lab:
             self._data.domain,
         )
 
+    def last_gradient(self) -> FloatArray | None:
+        """A copy of the flat ∂L/∂θ the last update used (None before the first update of this Lab)."""
+        gradient = self._stepper.last_gradient()
+        return None if gradient is None else gradient.copy()
+
+    def gradcheck_rows(self) -> NDArray[np.int64]:
+        """The training rows the gradient check uses: the first LIMITS.gradcheck_max_examples of the batch
+        of the iteration in progress (or the next one)."""
+        return self._stepper.batch()[: LIMITS.gradcheck_max_examples]
+
     def gradient_check(self) -> list[dict[str, Any]]:
         """Backprop against central differences on the batch of the iteration in progress (or the next one),
-        its first LIMITS.gradcheck_max_examples examples (the cost grows with parameters × examples)."""
+        its first LIMITS.gradcheck_max_examples examples (the cost grows with parameters × examples); with
+        dropout, each example's mask of that iteration held fixed (the loss is differentiable only so)."""
         st = self._stepper
-        rows = st.batch()[: LIMITS.gradcheck_max_examples]
+        batch = st.batch()
+        rows = batch[: LIMITS.gradcheck_max_examples]
         return gradient_check(
             st.net,
             self._data.x_train[rows],
@@ -175,6 +190,9 @@ class Lab:
             st.loss,
             st.hyper.regularization,
             st.hyper.regularization_rate,
+            scales=dropout.batch_scales(
+                st.seed, st.step, st.net.sizes[1:-1], st.hyper.dropout, len(batch), len(rows)
+            ),
         )
 
     def checkpoint(self, data_part: dict[str, Any] | None = None, raw: bool = False) -> dict[str, Any]:
@@ -218,6 +236,8 @@ class Lab:
         """Change live hyperparameters; {field: (old, new)} of those that changed. An iteration in progress
         finishes with the old values (docs/engine.md); batch_size keeps the position in the epoch."""
         checked = check_live(changes)
+        if "dropout" in checked:
+            check_rates(checked["dropout"], self._config.hidden_layers)
         changed = {
             f: (getattr(self._config, f), v) for f, v in checked.items() if getattr(self._config, f) != v
         }

@@ -17,6 +17,7 @@ import numpy as np
 from app.config import DEFAULTS, LIMITS
 from app.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from app.engine.data import CustomData
+from app.engine.dropout import check_rates
 from app.engine.errors import EngineError
 from app.engine.init import INIT_SCHEMES
 from app.engine.losses import REGULARIZATIONS, check_pair
@@ -49,6 +50,7 @@ class LabConfig:
     shuffle: bool = DEFAULTS.shuffle
     drop_last: bool = DEFAULTS.drop_last
     train_biases: bool = DEFAULTS.train_biases
+    dropout: Sequence[float] = ()  # p_l per hidden layer (app/engine/dropout.py); () = no dropout
     weights: Sequence[Any] | None = None  # explicit initial W^1..W^L (instead of `init`)
     biases: Sequence[Any] | None = None  # explicit initial b^1..b^L (instead of `bias_init`)
     selected: int = 0  # the traced example: an index into the training set
@@ -104,6 +106,7 @@ LIVE_CHECKS: dict[str, Callable[[Any], Any]] = {
     "train_biases": lambda v: check_bool("train_biases", v),
     "shuffle": lambda v: check_bool("shuffle", v),
     "drop_last": lambda v: check_bool("drop_last", v),
+    "dropout": check_rates,  # its length is checked against the hidden layers by check_config, Lab.set_hyper
 }
 
 
@@ -159,6 +162,7 @@ def check_config(config: LabConfig) -> None:
     check_choice("output_activation", config.output_activation, tuple(OUTPUT_ACTIVATIONS))
     check_pair(config.output_activation, config.loss)
     check_live({field: getattr(config, field) for field in LIVE_CHECKS})
+    check_rates(config.dropout, hidden)
     check_choice("init", config.init, tuple(INIT_SCHEMES))
     check_number("bias_init", config.bias_init, -LIMITS.max_abs_input, LIMITS.max_abs_input)
     check_int("seed", config.seed, 0, LIMITS.max_seed)

@@ -24,6 +24,7 @@ from app.engine.errors import EngineError
 from app.engine.losses import Loss, output_delta, penalty, penalty_gradient
 
 FloatArray = NDArray[np.float64]
+Scales = Sequence[FloatArray | None] | None  # dropout's m^l/(1 − p_l) per hidden layer (None: none)
 
 
 class Layout:
@@ -200,15 +201,31 @@ class Network:
         count = len(delta)
         return delta.T @ a_prev / count, delta.sum(axis=0) / count, delta @ w
 
-    def forward(self, x: FloatArray) -> list[tuple[FloatArray, FloatArray]]:
-        """(z^l, a^l) for l = 1..L, rows = examples of x (B, n_0)."""
-        layers = []
+    def passes(
+        self, x: FloatArray, scales: Scales = None
+    ) -> tuple[list[FloatArray], list[FloatArray], list[FloatArray], list[FloatArray]]:
+        """Per layer l = 1..L: a^(l−1), z^l, g(z^l) and a^l (a^l = g(z^l) ⊙ scale^l on a hidden layer with
+        a dropout scale m^l/(1 − p_l), rows like x; app/engine/dropout.py)."""
+        inputs: list[FloatArray] = []
+        zs: list[FloatArray] = []
+        gs: list[FloatArray] = []
+        acts: list[FloatArray] = []
         a = x
         with np.errstate(all="ignore"):
             for layer in range(1, self.depth + 1):
-                z, a = self.forward_layer(layer, a)
-                layers.append((z, a))
-        return layers
+                inputs.append(a)
+                z, g = self.forward_layer(layer, a)
+                scale = None if scales is None or layer == self.depth else scales[layer - 1]
+                a = g if scale is None else g * scale
+                zs.append(z)
+                gs.append(g)
+                acts.append(a)
+        return inputs, zs, gs, acts
+
+    def forward(self, x: FloatArray, scales: Scales = None) -> list[tuple[FloatArray, FloatArray]]:
+        """(z^l, a^l) for l = 1..L, rows = examples of x (B, n_0); `scales`: dropout's, per hidden layer."""
+        _, zs, _, acts = self.passes(x, scales)
+        return list(zip(zs, acts, strict=True))
 
     def output(self, x: FloatArray) -> FloatArray:
         """a^L for rows x."""
@@ -222,23 +239,28 @@ class Network:
         return data, penalty(self.weight_views(), reg, rate)
 
     def gradients(
-        self, x: FloatArray, y: FloatArray, loss: Loss, reg: str, rate: float
+        self, x: FloatArray, y: FloatArray, loss: Loss, reg: str, rate: float, scales: Scales = None
     ) -> tuple[list[FloatArray], list[FloatArray]]:
-        """∂L/∂W^l (data + regularisation) and ∂L/∂b^l of the mean loss over the rows, by backpropagation."""
-        layers = self.forward(x)
+        """∂L/∂W^l (data + regularisation) and ∂L/∂b^l of the mean loss over the rows, by backpropagation
+        (`scales`: dropout's fixed m^l/(1 − p_l) per hidden layer, rows like x)."""
+        inputs, zs, gs, acts = self.passes(x, scales)
         grad_w: list[FloatArray] = []
         grad_b: list[FloatArray] = []
         weights = self.weight_views()
         with np.errstate(all="ignore"):
-            z, a = layers[-1]
-            delta = output_delta(loss, self.activations[-1], z, a, y)  # δ^L
+            delta = output_delta(loss, self.activations[-1], zs[-1], acts[-1], y)  # δ^L
             for layer in range(self.depth, 0, -1):
-                a_prev = x if layer == 1 else layers[layer - 2][1]
-                gw, gb, grad_input = self.backward_layer(layer, delta, a_prev)
+                gw, gb, grad_input = self.backward_layer(layer, delta, inputs[layer - 1])
                 grad_w.insert(0, gw + penalty_gradient(weights[layer - 1], reg, rate))
                 grad_b.insert(0, gb)
                 if layer > 1:
-                    z_prev, a_prev_act = layers[layer - 2]
-                    # chain rule: δ^(l−1) = ∂ℓ/∂a^(l−1) ⊙ g'(z^(l−1))
-                    delta = self.activations[layer - 2].backward(z_prev, a_prev_act, grad_input)
+                    delta = self.hidden_delta(layer - 1, zs[layer - 2], gs[layer - 2], grad_input, scales)
         return grad_w, grad_b
+
+    def hidden_delta(
+        self, layer: int, z: FloatArray, g: FloatArray, grad_a: FloatArray, scales: Scales = None
+    ) -> FloatArray:
+        """Chain rule at hidden layer l: δ^l = ∂ℓ/∂a^l ⊙ g'(z^l), then ⊙ m^l/(1 − p_l) with dropout."""
+        delta = self.activations[layer - 1].backward(z, g, grad_a)
+        scale = None if scales is None else scales[layer - 1]
+        return delta if scale is None else delta * scale

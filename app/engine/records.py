@@ -6,12 +6,14 @@ column buffers are transposed back to the lectures' row-per-example tables here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
+from app.engine import dropout
 from app.engine.hyper import Hyper
 from app.engine.losses import Loss, output_delta
 from app.engine.network import Network
@@ -82,7 +84,9 @@ def build_record(st: PhaseContext, flight: Flight, index: int) -> Record:
     if phase == "forward":
         assert layer is not None
         record.update(_forward(st, flight, layer))
-        example.update({key: trace["layers"][layer - 1][key].copy() for key in ("a_prev", "z", "a")})
+        own = trace["layers"][layer - 1]
+        example.update({key: own[key].copy() for key in ("a_prev", "z", "a")})
+        example.update(_dropped(own))
     elif phase == "loss":
         record.update(_loss(st, flight))
         example.update({key: np.copy(trace[key]) for key in ("output", "target", "grad_output")})
@@ -93,10 +97,29 @@ def build_record(st: PhaseContext, flight: Flight, index: int) -> Record:
         own = trace["layers"][layer - 1]
         example.update({key: own[key].copy() for key in ("delta", "grad_weights", "grad_input")})
         example["activation_grad"] = None if own["activation_grad"] is None else own["activation_grad"].copy()
+        example.update(_dropped(own))
     else:
         record.update(_update(st))
     record["example"] = example
     return record
+
+
+def _dropped(own: Record) -> Record:
+    """A hidden layer's dropout values of the traced example (mask, dropout rate, g(z)), or nothing."""
+    return {
+        key: np.copy(own[key]) if key != "dropout" else own[key]
+        for key in ("mask", "g", "dropout")
+        if key in own
+    }
+
+
+def _layer_dropout(st: PhaseContext, flight: Flight, layer: int) -> Record:
+    """The batch's dropout at a hidden layer with a rate above 0: rate, masks m^l (B, n_l), g(z^l)."""
+    rates = st.hyper.dropout
+    if layer >= st.net.depth or not rates or rates[layer - 1] <= 0.0:
+        return {}
+    ws = flight.program.workspace
+    return {"dropout": rates[layer - 1], "mask": _rows(ws.mask[layer - 1]), "g": _rows(ws.g[layer - 1])}
 
 
 def _batch_x(st: PhaseContext, flight: Flight) -> FloatArray:
@@ -108,7 +131,12 @@ def _forward(st: PhaseContext, flight: Flight, layer: int) -> Record:
     """a_prev, z, a of the batch at `layer`."""
     ws = flight.program.workspace
     a_prev = _batch_x(st, flight) if layer == 1 else _rows(ws.a[layer - 2])
-    return {"a_prev": a_prev, "z": _rows(ws.z[layer - 1]), "a": _rows(ws.a[layer - 1])}
+    return {
+        "a_prev": a_prev,
+        "z": _rows(ws.z[layer - 1]),
+        "a": _rows(ws.a[layer - 1]),
+        **_layer_dropout(st, flight, layer),
+    }
 
 
 def _loss(st: PhaseContext, flight: Flight) -> Record:
@@ -156,6 +184,7 @@ def _backward(st: PhaseContext, flight: Flight, layer: int) -> Record:
         "grad_biases": data[:, -1].copy(),
         "grad_input": grad_input_rows,
         "activation_grad": activation_grad,
+        **_layer_dropout(st, flight, layer),
     }
 
 
@@ -177,28 +206,30 @@ def _update(st: PhaseContext) -> Record:
     }
 
 
-def trace_example(net: Network, x: FloatArray, y: FloatArray, loss: Loss) -> dict[str, Any]:
+def trace_example(
+    net: Network,
+    x: FloatArray,
+    y: FloatArray,
+    loss: Loss,
+    masks: tuple[FloatArray, FloatArray] | None = None,
+    rates: Sequence[float] = (),
+) -> dict[str, Any]:
     """One example's own values (x (n_0,), y (n_L,)): the loss terms and, per layer, a_prev, z, a, delta,
-    grad_weights (δ a_prevᵀ of this example), grad_input and activation_grad g'(z) (None for softmax)."""
-    inputs: list[FloatArray] = []
-    zs: list[FloatArray] = []
-    acts: list[FloatArray] = []
+    grad_weights (δ a_prevᵀ of this example), grad_input and activation_grad g'(z) (None for softmax);
+    `masks`: its dropout (mask, scale) over the hidden units stacked, adding mask, dropout and g = g(z)
+    (before the mask) to each hidden layer."""
+    hidden = net.sizes[1:-1]
+    scales = None if masks is None else [s[None, :] for s in dropout.split(masks[1], hidden)]
+    inputs, zs, gs, acts = net.passes(x[None, :], scales)
     with np.errstate(all="ignore"):
-        a = x[None, :]
-        for layer in range(1, net.depth + 1):
-            inputs.append(a)
-            z, a = net.forward_layer(layer, a)
-            zs.append(z)
-            acts.append(a)
-        target = y[None, :]
-        z = zs[-1]
+        a, target, z = acts[-1], y[None, :], zs[-1]
         value = float(loss.value(z, a, target)[0])
         grad_output = loss.grad_output(z, a, target)
         delta = output_delta(loss, net.activations[-1], z, a, target)  # δ^L
         layers: list[dict[str, Any]] = [{} for _ in range(net.depth)]
         for layer in range(net.depth, 0, -1):
             grad_w, _, grad_input = net.backward_layer(layer, delta, inputs[layer - 1])
-            slope = net.activations[layer - 1].derivative(zs[layer - 1], acts[layer - 1])  # g'(z^l)
+            slope = net.activations[layer - 1].derivative(zs[layer - 1], gs[layer - 1])  # g'(z^l)
             layers[layer - 1] = {
                 "a_prev": inputs[layer - 1][0],
                 "z": zs[layer - 1][0],
@@ -208,8 +239,12 @@ def trace_example(net: Network, x: FloatArray, y: FloatArray, loss: Loss) -> dic
                 "grad_input": grad_input[0],
                 "activation_grad": None if slope is None else slope[0],
             }
-            if layer > 1:  # chain rule: δ^(l−1) = ∂ℓ/∂a^(l−1) ⊙ g'(z^(l−1))
-                delta = net.activations[layer - 2].backward(zs[layer - 2], acts[layer - 2], grad_input)
+            if layer > 1:  # chain rule: δ^(l−1) = ∂ℓ/∂a^(l−1) ⊙ g'(z^(l−1)) (⊙ the dropout scale)
+                delta = net.hidden_delta(layer - 1, zs[layer - 2], gs[layer - 2], grad_input, scales)
+    if masks is not None:
+        for i, mask in enumerate(dropout.split(masks[0], hidden)):
+            if rates[i] > 0.0:
+                layers[i].update({"mask": mask.copy(), "dropout": float(rates[i]), "g": gs[i][0]})
     return {
         "layers": layers,
         "loss": value,

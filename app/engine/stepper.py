@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from app.engine import dropout
 from app.engine.divergence import THRESHOLD, first_violation
 from app.engine.errors import DivergenceError, EngineError
 from app.engine.hyper import Hyper
@@ -43,8 +44,10 @@ class Stepper:
         y: FloatArray,
         rng: np.random.Generator,
         selected: int = 0,
+        seed: int = 0,
     ) -> None:
         self.net = net
+        self.seed = seed  # the run's seed: dropout's masks are drawn from it (app/engine/dropout.py)
         self.loss = loss
         self.fused = (net.activations[-1].name, loss.name) in FUSED_PAIRS
         self.hyper = hyper
@@ -57,6 +60,7 @@ class Stepper:
         self._flight: Flight | None = None
         self._workspaces: dict[int, Workspace] = {}
         self._programs: dict[tuple[int, int, int, int], Program] = {}
+        self._last: tuple[FloatArray, bool] | None = None  # the last update's gradient (flat), a view?
         self.set_data(x, y)
 
     # --- data and settings -----------------------------------------------------------------------------
@@ -141,6 +145,7 @@ class Stepper:
         if flight.phase < self.phases:
             return build_record(self, flight, index)
         self._commit(flight.stop)
+        self._last = (self._gradient(flight.program).copy(), False)
         record = build_record(self, flight, index)  # the update record, before pending settings apply
         if self._pending:
             self._apply_pending()
@@ -170,6 +175,7 @@ class Stepper:
                     run(flight.program.phases[index])
                     self._check(flight.program, index)
             self._commit(flight.stop)
+            self._last = (self._gradient(flight.program), True)
             done = 1
         with np.errstate(all="ignore"):
             while done < iterations:
@@ -184,6 +190,7 @@ class Stepper:
                     for index in range(self.phases):
                         self._check(program, index)
                 self._commit(stop)
+                self._last = (self._gradient(program), True)  # a view: copied before _begin reuses it
                 done += 1
         return done
 
@@ -238,6 +245,7 @@ class Stepper:
             h.regularization_rate,
             h.learning_rate,
             h.train_biases,
+            (h.dropout, (dropout.fill, (ws, self, h.dropout))) if dropout.active(h.dropout) else None,
         )
         self._programs[(start, stop, self.net.parity, self.optimizer.parity)] = program
         return program
@@ -252,8 +260,18 @@ class Stepper:
         program = self._programs.get((start, stop, self.net.parity, self.optimizer.parity))
         return start, stop, program or self._compile(start, stop)
 
+    def last_gradient(self) -> FloatArray | None:
+        """∂L/∂θ (flat, data + regularisation) the last committed update used; None before the first."""
+        return None if self._last is None else self._last[0]
+
+    def _gradient(self, program: Program) -> FloatArray:
+        ws = program.workspace
+        return ws.grad_total if self.hyper.regularization != "none" else ws.grad_data
+
     def _begin(self) -> Flight:
         """Start an iteration: pending settings, the next batch, its compiled calls and the traced example."""
+        if self._last is not None and self._last[1]:  # the buffer is about to be reused
+            self._last = (self._last[0].copy(), False)
         start, stop, program = self._next_program()
         assert self.schedule.order is not None
         indices = self.schedule.order[start:stop].copy()
@@ -264,7 +282,8 @@ class Stepper:
 
     def _trace(self, indices: NDArray[np.int64]) -> dict[str, Any]:
         """The selected example's own values at the current parameters, and whether it is in the batch."""
-        trace = trace_example(self.net, self.x[self.selected], self.y[self.selected], self.loss)
+        masks, rates = dropout.example_masks(self, indices, self.selected), self.hyper.dropout
+        trace = trace_example(self.net, self.x[self.selected], self.y[self.selected], self.loss, masks, rates)
         trace["index"] = self.selected
         trace["in_batch"] = bool(np.any(indices == self.selected))
         return trace
@@ -287,6 +306,7 @@ class Stepper:
         """Abandon the iteration and raise DivergenceError naming step, phase, layer and quantity."""
         phase, _ = phase_of(index, self.net.depth)
         self.abandon()
+        self._last = None if self._last is None or self._last[1] else self._last  # a view: overwritten
         self._workspaces.clear()  # buffers may hold non-finite values: start clean
         self._programs.clear()
         where = "" if layer is None else f" of layer {layer}"

@@ -63,6 +63,18 @@ class Workspace:
         self.s = [self.derivative[s : s + n] for s, n in zip(starts, sizes[1:], strict=False)]
         self.diff = np.zeros((n_out, b))  # a^L − y
         self.sign = np.zeros(p)
+        # dropout (app/engine/dropout.py), hidden units stacked: m^l, m^l/(1 − p_l), g(z^l) before the mask
+        hidden = sum(sizes[1:-1])
+        self.mask_all, self.scale_all, g_all = (
+            np.ones((hidden, b)),
+            np.ones((hidden, b)),
+            np.zeros((hidden, b)),
+        )
+        ends = np.cumsum(sizes[1:-1]).tolist()
+        bounds = list(zip([0, *ends], ends, strict=False))
+        self.mask = [self.mask_all[lo:hi] for lo, hi in bounds]
+        self.scale = [self.scale_all[lo:hi] for lo, hi in bounds]
+        self.g = [g_all[lo:hi] for lo, hi in bounds]
         self.starts = starts
         self.loss = 0.0  # mean data loss of the batch
         self.regularization = 0.0  # R(θ)

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
-from app.config import DEFAULTS, LIMITS
+from app.config import DEFAULTS, LIMITS, VIEWS
 from app.schemas.types import (
     Activation,
     DatasetName,
@@ -32,6 +32,9 @@ LearningRate = Annotated[float, Within(LIMITS.learning_rate_min, LIMITS.learning
 BatchSize = Annotated[Integer, Within(1, LIMITS.max_points)]
 Momentum = Annotated[float, Within(0.0, LIMITS.momentum_max)]
 RegularizationRate = Annotated[float, Within(0.0, LIMITS.regularization_rate_max)]
+DropoutRate = Annotated[float, Within(0.0, VIEWS.dropout_max)]
+# p_l per hidden layer ([] = no dropout); its length is checked against hidden_layers by the engine
+DropoutRates = Annotated[list[DropoutRate], Field(max_length=LIMITS.max_hidden_layers)]
 Coordinate = Annotated[float, Within(-LIMITS.domain_half_width, LIMITS.domain_half_width)]
 
 MAX_LAYERS = LIMITS.max_hidden_layers + 1
@@ -86,6 +89,7 @@ class HyperChanges(Strict):
     train_biases: bool | None = None
     shuffle: bool | None = None
     drop_last: bool | None = None
+    dropout: DropoutRates | None = None
 
 
 LIVE_FIELDS: frozenset[str] = frozenset(HyperChanges.model_fields)
@@ -124,6 +128,7 @@ class SessionConfig(Strict):
     shuffle: bool = DEFAULTS.shuffle
     drop_last: bool = DEFAULTS.drop_last
     train_biases: bool = DEFAULTS.train_biases
+    dropout: DropoutRates = Field(default_factory=list)
     weights: Weights | None = None
     biases: Biases | None = None
     selected: Index = 0

@@ -30,10 +30,12 @@ class Metrics(Outgoing):
 
 
 class HistoryPoint(Metrics):
-    """One point of the loss curve."""
+    """One point of the loss curve; `grad_norms`: ‖∂L/∂W^l‖_F (l = 1..L) of the batch gradient the step's
+    last update used (null before the first update; a non-finite norm as null)."""
 
     step: int
     epoch: int
+    grad_norms: list[float | None] | None = None
 
 
 class Change(Outgoing):

@@ -36,6 +36,7 @@ class SavedHistory(Saved):
     test_loss: list[Metric]
     train_accuracy: list[Metric]
     test_accuracy: list[Metric]
+    grad_norms: list[list[Metric] | None] | None = None  # absent in files written before it was kept
 
 
 STRICT = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)  # a timeline: JSON's own types

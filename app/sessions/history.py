@@ -1,8 +1,10 @@
 """A session's loss curve, stored columnar: one NumPy array per field of a point (docs/protocol.md's history
-point `{step, epoch, train_loss, test_loss, train_accuracy, test_accuracy}`).
+point `{step, epoch, train_loss, test_loss, train_accuracy, test_accuracy, grad_norms}`).
 
-A point costs 48 bytes (two int64 and four float64; a metric that is null on the wire is NaN here) instead of
-~1 KB as a dict. Past `capacity` points every other stored point is dropped and from then on only every
+A point costs 48 bytes (two int64 and four float64; a metric that is null on the wire is NaN here), plus
+64 for the per-layer norms ‖∂L/∂W^l‖ of the gradient the step's last update used (`grad_norms`, null
+before any update: one float64 per possible layer and the point's depth), instead of ~1 KB as a dict.
+Past `capacity` points every other stored point is dropped and from then on only every
 `stride`-th offered point is stored, so the curve stays evenly sampled at half the density; the newest point
 is always kept (as `tail` when the stride skipped it). Steps never decrease (an edit of the parameters adds a
 point at the same step), so a range of steps is a slice found by binary search (`window`, `since`): what a
@@ -17,9 +19,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from app.config import LIMITS
+
 INT_FIELDS = ("step", "epoch")
 METRIC_FIELDS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
 FIELDS = INT_FIELDS + METRIC_FIELDS
+NORMS = "grad_norms"  # a list per point (or null), kept beside the columns above
+MAX_DEPTH = LIMITS.max_hidden_layers + 1
 _INITIAL = 64
 
 
@@ -41,6 +47,8 @@ class History:
         self._size = 0
         self._ints = np.zeros((len(INT_FIELDS), _INITIAL), dtype=np.int64)
         self._metrics = np.full((len(METRIC_FIELDS), _INITIAL), np.nan, dtype=np.float64)
+        self._norms = np.full((MAX_DEPTH, _INITIAL), np.nan, dtype=np.float64)
+        self._depth = np.zeros(_INITIAL, dtype=np.int64)  # layers in the point's grad_norms (0: null)
 
     def __len__(self) -> int:
         """Stored points (the tail not counted)."""
@@ -49,16 +57,29 @@ class History:
     @property
     def nbytes(self) -> int:
         """Bytes held by the columns (allocated, not only used)."""
-        return int(self._ints.nbytes + self._metrics.nbytes)
+        return int(self._ints.nbytes + self._metrics.nbytes + self._norms.nbytes + self._depth.nbytes)
 
     def _grow(self) -> None:
         """Double the columns' room (never beyond capacity + 1, the most stored before a thinning)."""
         room = min(self._ints.shape[1] * 2, self.capacity + 1)
         ints = np.zeros((len(INT_FIELDS), room), dtype=np.int64)
         metrics = np.full((len(METRIC_FIELDS), room), np.nan, dtype=np.float64)
+        norms = np.full((MAX_DEPTH, room), np.nan, dtype=np.float64)
+        depth = np.zeros(room, dtype=np.int64)
         ints[:, : self._size] = self._ints[:, : self._size]
         metrics[:, : self._size] = self._metrics[:, : self._size]
-        self._ints, self._metrics = ints, metrics
+        norms[:, : self._size] = self._norms[:, : self._size]
+        depth[: self._size] = self._depth[: self._size]
+        self._ints, self._metrics, self._norms, self._depth = ints, metrics, norms, depth
+
+    def _store_norms(self, i: int, norms: Any) -> None:
+        """Row i's grad_norms (None: none; a null entry: NaN)."""
+        values = [] if norms is None else [np.nan if v is None else float(v) for v in norms]
+        if len(values) > MAX_DEPTH:
+            raise ValueError(f"grad_norms: {len(values)} layers; a network has at most {MAX_DEPTH}")
+        self._norms[:, i] = np.nan
+        self._norms[: len(values), i] = values
+        self._depth[i] = len(values) if norms is not None else 0
 
     def _store(self, point: dict[str, Any]) -> None:
         if self._size == self._ints.shape[1]:
@@ -69,6 +90,7 @@ class History:
         for row, name in enumerate(METRIC_FIELDS):
             value = point.get(name)
             self._metrics[row, i] = np.nan if value is None else float(value)
+        self._store_norms(i, point.get(NORMS))
         self._size += 1
 
     def append(self, point: dict[str, Any]) -> None:
@@ -92,6 +114,8 @@ class History:
         self._ints[:, :kept] = self._ints[:, : self._size : 2]
         self._metrics[:, :kept] = self._metrics[:, : self._size : 2]
         self._metrics[:, kept : self._size] = np.nan
+        self._norms[:, :kept] = self._norms[:, : self._size : 2]
+        self._depth[:kept] = self._depth[: self._size : 2]
         self._size = kept
 
     def clear(self) -> None:
@@ -124,10 +148,19 @@ class History:
             return self._ints[INT_FIELDS.index(name), : self._size]
         return self._metrics[METRIC_FIELDS.index(name), : self._size]
 
+    def norms(self, start: int = 0, stop: int | None = None) -> list[list[float | None] | None]:
+        """grad_norms of stored points start..stop-1 (None where a point has none)."""
+        stop = self._size if stop is None else stop
+        table, depth = self._norms[:, start:stop].T.tolist(), self._depth[start:stop].tolist()
+        return [
+            None if d == 0 else [_metric(v) for v in row[:d]] for row, d in zip(table, depth, strict=True)
+        ]
+
     def _points(self, start: int, stop: int) -> list[dict[str, Any]]:
         """Stored points start..stop-1 as wire points."""
         ints = [self._ints[row, start:stop].tolist() for row in range(len(INT_FIELDS))]
         metrics = [self._metrics[row, start:stop].tolist() for row in range(len(METRIC_FIELDS))]
+        norms = self.norms(start, stop)
         return [
             {
                 "step": s,
@@ -136,8 +169,9 @@ class History:
                 "test_loss": _metric(b),
                 "train_accuracy": _metric(c),
                 "test_accuracy": _metric(d),
+                NORMS: n,
             }
-            for s, e, a, b, c, d in zip(*ints, *metrics, strict=True)
+            for s, e, a, b, c, d, n in zip(*ints, *metrics, norms, strict=True)
         ]
 
     def window(self, first: int, last: int | None = None) -> list[dict[str, Any]]:
@@ -160,11 +194,13 @@ class History:
         return self.window(step)
 
     def to_columns(self) -> dict[str, list[Any]]:
-        """The stored points as one list per field (null for an undefined metric), for the state file."""
+        """The stored points as one list per field (null for an undefined metric) and grad_norms, for the
+        state file."""
         out: dict[str, list[Any]] = {}
         for name in FIELDS:
             values = self.column(name).tolist()
             out[name] = values if name in INT_FIELDS else [_metric(v) for v in values]
+        out[NORMS] = self.norms()
         return out
 
     @classmethod
@@ -191,6 +227,11 @@ class History:
         for row, name in enumerate(METRIC_FIELDS):
             values = [np.nan if v is None else float(v) for v in columns[name]]
             history._metrics[row, :size] = np.asarray(values, dtype=np.float64)
+        norms = columns.get(NORMS)
+        if norms is not None and len(norms) != size:
+            raise ValueError("history: grad_norms must have one entry per point")
+        for i, entry in enumerate(norms or []):
+            history._store_norms(i, entry)
         steps = history._ints[0, :size]
         if size > 1 and bool(np.any(np.diff(steps) < 0)):
             raise ValueError("history: steps must not decrease")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from app.engine.dropout import fit_rates
 from app.engine.errors import DivergenceError, EngineError
 from app.engine.lab import CustomData, Lab, LabConfig
 
@@ -74,7 +75,7 @@ def lab_values(values: dict[str, Any]) -> dict[str, Any]:
     dataset = out.get("dataset")
     if isinstance(dataset, dict):
         out["dataset"] = CustomData(dataset["inputs"], dataset["targets"], dataset.get("kind"))
-    for name in ("hidden_layers", "features"):
+    for name in ("hidden_layers", "features", "dropout"):
         if name in out and out[name] is not None:
             out[name] = tuple(out[name])
     if out.get("layer_activations") is not None:
@@ -88,6 +89,10 @@ def build_lab(values: dict[str, Any], base: LabConfig | None = None) -> Lab:
     given = lab_values(values)
     if base is not None and "dataset" in given and given["dataset"] != base.dataset:
         given.setdefault("added_points", ())  # clicked points belong to the data set they were added to
+    if (
+        base is not None and "hidden_layers" in given and "dropout" not in given
+    ):  # kept layers keep their rate
+        given["dropout"] = fit_rates(base.dropout, given["hidden_layers"])
     config = LabConfig(**given) if base is None else dataclasses.replace(base, **given)
     defaults = LabConfig()
     carried = [name for name in _CARRIED if base is not None and name not in given]

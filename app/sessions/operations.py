@@ -108,10 +108,3 @@ async def change_points(
         metrics = hub.record_point(session, changed=True)
         hub.publish_state(session)
         hub.publish_frame(session, None, metrics)
-
-
-async def gradcheck(session: Session) -> dict[str, Any]:
-    """Central differences for every parameter: per-layer relative errors and the largest overall."""
-    async with session.lock:
-        layers = to_wire(engine_call(session.lab.gradient_check), "gradcheck")
-    return {"layers": layers, "max": max((layer["max"] for layer in layers), default=0.0)}

@@ -147,7 +147,10 @@ def _live(data: dict[str, Any], name: str, exact: bool) -> list[dict[str, Any]]:
     """A table of live hyperparameters (all of them when `exact`), each checked as a live change is."""
     entries = column(data, name)
     for i, entry in enumerate(entries):
-        if not isinstance(entry, dict) or (exact and set(entry) != set(LIVE_FIELDS)):
+        # a hyperparameter added since the state file was written takes its default (dropout: none)
+        if not isinstance(entry, dict) or (
+            exact and set(entry) - {"dropout"} != set(LIVE_FIELDS) - {"dropout"}
+        ):
             raise ValueError(f"{name}[{i}]: an object with the fields {', '.join(LIVE_FIELDS)} is expected")
         try:
             check_live(entry)

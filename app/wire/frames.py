@@ -8,11 +8,13 @@ come as ready JSON kept until the parameters change.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence, Sized
 from typing import Any, Protocol
 
 from app.config import Settings
+from app.engine.diagnostics import gradient_norms
 from app.engine.lab import Lab
 from app.schemas import SessionConfig
 from app.wire.codec import arrays, pack_frame, to_wire, wire_bytes
@@ -65,9 +67,13 @@ def metrics_of(session: FrameSource) -> dict[str, Any]:
 
 
 def history_point(session: FrameSource, metrics: dict[str, Any]) -> dict[str, Any]:
-    """A loss-curve point at the current step."""
-    cursor = session.lab.cursor
-    return {"step": int(cursor["step"]), "epoch": int(cursor["epoch"]), **metrics}
+    """A loss-curve point at the current step, with ‖∂L/∂W^l‖ of the gradient the last update used (null
+    before the first update of this network; a non-finite norm as null)."""
+    lab = session.lab
+    cursor = lab.cursor
+    norms = gradient_norms(lab.network, lab.last_gradient())
+    wired = None if norms is None else [v if math.isfinite(v) else None for v in norms]
+    return {"step": int(cursor["step"]), "epoch": int(cursor["epoch"]), **metrics, "grad_norms": wired}
 
 
 def data_view(session: FrameSource) -> dict[str, Any]:

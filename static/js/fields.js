@@ -29,6 +29,7 @@ export const FIELD_LABELS = {
   shuffle: "Shuffle",
   drop_last: "Drop the last batch",
   train_biases: "Train biases",
+  dropout: "Dropout",
   weights: "Weights",
   biases: "Biases",
   value: "Value",

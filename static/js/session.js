@@ -12,7 +12,7 @@ export const CONFIG_FIELDS = [
   "hidden_layers", "activation", "layer_activations", "output_activation", "loss", "learning_rate",
   "batch_size", "optimizer", "momentum", "regularization", "regularization_rate", "init", "bias_init", "seed",
   "dataset", "points", "noise", "train_fraction", "features", "shuffle", "drop_last", "train_biases",
-  "weights", "biases", "selected",
+  "dropout", "weights", "biases", "selected",
 ];
 
 /** Last known {id, config, weights, biases}; written to sessionStorage at most once a second. */

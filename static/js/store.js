@@ -45,6 +45,8 @@ export function initialState() {
     classroom: null,
     /** The question to the class: the `question` message plus {answer, summary, revealed}, or null. */
     question: null,
+    /** The header's "∇ check" asked for a gradient check: the Diagnostics view runs it and clears this. */
+    gradcheckAsked: false,
   };
 }
 

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from app.api.presets import PRESETS
 from app.config import LIMITS, Settings
 from app.engine.lab import Lab, LabConfig
-from app.schemas import GradcheckReply, SessionState, StepReply
+from app.schemas import SessionState, StepReply
+from app.schemas.analyses import GradcheckVerdictReply
 from tests.support.helpers import create
 
 
@@ -164,7 +165,7 @@ def test_select_traces_an_example(client: TestClient) -> None:
 def test_gradcheck_reports_tiny_relative_errors(client: TestClient) -> None:
     sid = create(client, hidden_layers=[3])["id"]
     reply = client.get(f"/api/sessions/{sid}/gradcheck").json()
-    GradcheckReply.model_validate(reply)
+    GradcheckVerdictReply.model_validate(reply)
     assert [layer["layer"] for layer in reply["layers"]] == [1, 2]
     assert np.shape(reply["layers"][0]["weights_rel_error"]) == (3, 2)
     assert reply["max"] < 1e-6

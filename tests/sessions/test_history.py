@@ -10,14 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.sessions.history import FIELDS, History
+from app.sessions.history import FIELDS, MAX_DEPTH, History
 
 metric = st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False))
 
 
 def point(step: int, values: tuple[float | None, ...]) -> dict[str, Any]:
-    """A wire point at `step` with the four metrics `values`."""
-    return dict(zip(FIELDS, (step, step // 7, *values), strict=True))
+    """A wire point at `step` with the four metrics `values` (and gradient norms on two steps in three)."""
+    norms = None if step % 3 == 0 else [values[0], float(step)][: 1 + step % 2]
+    return {**dict(zip(FIELDS, (step, step // 7, *values), strict=True)), "grad_norms": norms}
 
 
 class ListCurve:
@@ -82,7 +83,7 @@ def test_columns_round_trip(values: list[tuple[float | None, ...]], capacity: in
     for step, four in enumerate(values):
         history.append(point(step, four))
     columns = history.to_columns()
-    assert set(columns) == set(FIELDS)
+    assert set(columns) == {*FIELDS, "grad_norms"}
     assert all(v is None or math.isfinite(v) for name in FIELDS[2:] for v in columns[name])
     again = History.from_columns(capacity, columns, history.stride, history.offered, history.tail)
     assert again.curve() == history.curve()
@@ -104,13 +105,13 @@ def test_columns_that_do_not_make_a_curve_are_refused(columns: dict[str, list[An
         History.from_columns(4, columns, 1, len(columns["step"]), None)
 
 
-def test_a_full_curve_costs_48_bytes_a_point() -> None:
+def test_a_full_curve_costs_112_bytes_a_point() -> None:
     capacity = 20000
     history = History(capacity)
     for step in range(3 * capacity):
         history.append(point(step, (0.25, 0.5, 0.75, 1.0)))
     assert len(history) <= capacity
-    assert history.nbytes <= 48 * (capacity + 1)
+    assert history.nbytes <= (48 + 8 * MAX_DEPTH + 8) * (capacity + 1)  # metrics, norms, depth
 
 
 @given(

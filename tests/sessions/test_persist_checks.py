@@ -82,6 +82,7 @@ def test_bad_sessions_are_skipped_with_the_reason_and_the_rest_restored(
         "test_loss",
         "train_accuracy",
         "test_accuracy",
+        "grad_norms",
     }
     entries = [42, "text", None, *(variant(good, change) for change in BAD.values()), good]
     path.write_text(json.dumps({**saved, "sessions": entries}))  # NaN written as JSON's NaN token

@@ -23,7 +23,7 @@ export function rebuild(config) {
 export const FRESH_PARAMETERS = { weights: null, biases: null };
 
 /** Fields a preset leaves out that must not linger from the session before it. */
-const PRESET_RESETS = { ...FRESH_PARAMETERS, layer_activations: null, train_biases: true, drop_last: false, selected: 0 };
+const PRESET_RESETS = { ...FRESH_PARAMETERS, layer_activations: null, train_biases: true, drop_last: false, dropout: [], selected: 0 };
 
 /**
  * The rebuild that turns any session into preset `p`: the defaults (for what it leaves out), then its fields.

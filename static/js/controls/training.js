@@ -1,7 +1,7 @@
 /**
  * The network and training row: hidden layers and neurons (+/−), activation, output/loss pair,
  * initialisation (rebuilds), and the live ones: optimiser (+ momentum), learning rate, batch size,
- * regularisation and its rate.
+ * regularisation and its rate, dropout per hidden layer.
  */
 
 import { FIELD_LABELS, bareField, effectiveBatch, errorText } from "../fields.js";
@@ -10,6 +10,7 @@ import { button, h, label, lossLabel, select, send, setOptions, setValue } from 
 import { FRESH_PARAMETERS, rebuild } from "./data.js";
 import { describeMeta, suitablePairs, unfitReason } from "./meta.js";
 import { linearValues, logValues, slider } from "./sliders.js";
+import { dropoutField } from "./dropout.js";
 
 const REG_RATES = [0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const MOMENTA = [0, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999];
@@ -185,5 +186,6 @@ export function trainingRow(store) {
     batch.el,
     field(FIELD_LABELS.regularization, regularization),
     regRate.el,
+    dropoutField(store, limits),
   );
 }

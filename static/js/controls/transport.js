@@ -75,6 +75,10 @@ export function transportRow(store) {
     button("Re-randomise", "New random initialisation", () => send({ type: "reset", seed: randomSeed(maxSeed) }), {
       id: "btn-rerandomise",
     }),
+    // The gradient check, one click from any view: it opens Diagnostics, which runs it (gradcheckAsked).
+    button("∇ check", "Gradient check: backprop against central differences (opens Diagnostics)", () => {
+      store.set({ gradcheckAsked: true, view: "diagnostics" });
+    }, { id: "btn-gradcheck" }),
     h("label", { class: "field", title: "Iterations per frame while playing" }, h("span", { class: "field-label wide-only" }, "Speed"), speed),
   );
 

@@ -63,6 +63,8 @@ export function mount(root, store) {
     h("p", {}, "Step through one iteration of training a phase at a time: forward through each layer, the loss, backward through each layer, then the update. Every number shown is the float64 value the server computed."),
     h("h3", {}, "Keyboard"),
     h("table", { class: "shortcuts" }, ...SHORTCUTS.map(([k, what]) => h("tr", {}, h("th", {}, h("kbd", {}, k)), h("td", {}, what)))),
+    h("h3", {}, "Views"),
+    h("p", {}, "The tabs under the controls open the lecture views: Graph (backprop on a computation graph), Descent (gradient descent on f(x, y)), Surface (the loss over two parameters), Activations (g, g′ and this network's z), Diagnostics (gradient norms per layer, dead and saturated units, the gradient check) and Restarts (several seeds, keep the best). On Graph and Descent, Space, ← / → and R step that view instead of the network."),
     h("h3", {}, "Colours"),
     h("p", {}, "Values use an orange–white–blue scale that stays readable with colour-blindness: orange is negative, white zero, blue positive. Two-class points use the same orange (class 0) and blue (class 1)."),
     legend,

@@ -7,6 +7,7 @@
 import { activationOf, derivative, eq, factor, note, num, plusTerm, sym } from "./terms.js";
 import { prevSup } from "./forward.js";
 import { outgoingOf, weightSym } from "../shared/notation.js";
+import { dropoutDelta, hasMask } from "./dropout.js";
 
 /** δ with layer and row, ∂L/∂ symbols. */
 const d = (l, j) => `${sym("δ", l, j)}`;
@@ -16,7 +17,7 @@ const dL = (what) => `∂L/∂${what}`;
 function activationGrad(ctx, rec, l, j, fwdEx) {
   const act = activationOf(ctx.config, l, ctx.L);
   const fromRec = rec.example?.activation_grad?.[j];
-  const computed = derivative(act, fwdEx.z[j], fwdEx.a[j]);
+  const computed = derivative(act, fwdEx.z[j], fwdEx.g?.[j] ?? fwdEx.a[j]); // g: before dropout's mask
   if (fromRec !== undefined) return { value: fromRec, text: computed?.text ?? "" };
   const row = Array.isArray(rec.batch) ? rec.batch.indexOf(rec.example?.index) : -1;
   const batchValue = row >= 0 ? rec.activation_grad?.[row]?.[j] : undefined;
@@ -85,16 +86,18 @@ export function backwardNeuron(ctx, l, j) {
     const terms = dn.map((di, i) => `${factor(W[i][j])}·${factor(di)}`).join(" + ");
     const gp = activationGrad(ctx, rec, l, j, fwd);
     const up = next.example.grad_input[j];
+    const masked = hasMask(fwd); // with dropout this is δ before the mask: dropoutDelta goes on from it
     html += eq(
-      d(l, J),
+      masked ? `g'(${sym("z", l, J)}) · ∂ℓ/∂${sym("a", l, J)}` : d(l, J),
       `g'(${sym("z", l, J)}) · Σ<sub>i</sub> ${weightSym(ctx.notation, l + 1, "i", J)} ${sym("δ", l + 1, "i")}`,
       `${factor(gp.value)}·[${terms}]`,
       `${factor(gp.value)}·${factor(up)}`,
-      `<b>${num(ex.delta[j])}</b>`,
+      `<b>${num(masked ? gp.value * up : ex.delta[j])}</b>`,
     );
     html += note(
       `g'(z) = ${gp.text} = ${num(gp.value)}. The sum is ∂ℓ/∂${sym("a", l, J)}, the gradient arriving from layer ${l + 1} (${outgoingOf(ctx.notation, l + 1, J)}).`,
     );
+    if (hasMask(fwd)) html += dropoutDelta(fwd, l, j, gp.value, up, ex.delta[j]);
   }
   html += biasGradient(ctx, l, j);
   return html;

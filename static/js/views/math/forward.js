@@ -6,6 +6,7 @@
 import { fmt } from "../../format.js";
 import { LOSS_TEXT, activationOf, eq, esc, factor, gName, G_FORMULA, note, num, plusTerm, sym } from "./terms.js";
 import { weightSym } from "../shared/notation.js";
+import { dropoutForward, dropoutLossNote, hasMask } from "./dropout.js";
 
 /** "(l−1)" as a superscript index. */
 export function prevSup(l) {
@@ -48,6 +49,8 @@ export function forwardNeuron(ctx, l, j, k = null) {
       `e<sup>${esc(fmt(z[j]))}</sup> / (${parts})`,
       `<b>${num(ex.a[j])}</b>`,
     );
+  } else if (hasMask(ex)) {
+    html += dropoutForward(ex, l, j, act);
   } else {
     html += eq(sym("a", l, J), `${gName(act)}(${sym("z", l, J)})`, `${gName(act)}(${num(ex.z[j])})`, `<b>${num(ex.a[j])}</b>`);
   }
@@ -99,6 +102,7 @@ export function lossEquations(ctx) {
   html += note(`ŷ = ${vec(yhat)}, y = ${vec(y)}: traced example #${ex.index}${sub}.`);
   const B = rec.batch?.length ?? ctx.batchSize;
   html += eq(`L = (1/B) Σ<sub>i</sub> ℓ<sub>i</sub>`, `(1/${B})·(${num(sumOf(rec.per_example))})`, `<b>${num(rec.loss)}</b>`);
+  html += dropoutLossNote(ctx.idx);
   if (rec.regularization) {
     html += eq("L + R", `${num(rec.loss)} + ${num(rec.regularization)}`, `<b>${num(rec.total)}</b>`);
   }

@@ -10,6 +10,7 @@
  */
 
 import { tex } from "../shared/tex.js";
+import { hasMask } from "./dropout.js";
 import { activationOf } from "./terms.js";
 
 /** g as a LaTeX function name. */
@@ -51,11 +52,14 @@ function weightGradient(ctx, l) {
   return `\\partial L/\\partial W^{${l}} = (1/B) \\sum_i ${outer}${regularisation(ctx.config, l)}`;
 }
 
+/** Whether layer l's forward values carry a dropout mask in this iteration (dropout.js). */
+const masked = (ctx, l) => hasMask(ctx.idx.forward[l]?.example);
+
 /** δ^l of the traced example: at the output from the loss, else from the layer above. */
 function delta(ctx, l) {
   const act = activationOf(ctx.config, l, ctx.L);
   const g = G_TEX[act] ?? "g";
-  if (l < ctx.L) return `\\delta^{${l}} = ${g}'(z^{${l}}) \\odot ${backwardW(ctx.notation, l + 1)} \\delta^{${l + 1}}`;
+  if (l < ctx.L) return `\\delta^{${l}} = ${masked(ctx, l) ? `m^{${l}}/(1 - p) \\odot ` : ""}${g}'(z^{${l}}) \\odot ${backwardW(ctx.notation, l + 1)} \\delta^{${l + 1}}`;
   const loss = ctx.config.loss;
   if (act === "softmax" && loss === "cross_entropy") return `\\delta^{${l}} = p - y`;
   if (act === "sigmoid" && loss === "bce") return `\\delta^{${l}} = \\hat y - y`;
@@ -92,7 +96,8 @@ export function headlineFormulas(ctx, l) {
   if (l < 1) return [];
   if (kind === "backward") return [delta(ctx, l), weightGradient(ctx, l)];
   const g = G_TEX[activationOf(ctx.config, l, ctx.L)] ?? "g";
-  return [`z^{${l}} = ${forwardW(ctx.notation, l)} a^{${l - 1}} + b^{${l}}`, `a^{${l}} = ${g}(z^{${l}})`];
+  const a = masked(ctx, l) ? `a^{${l}} = m^{${l}} \\odot ${g}(z^{${l}})/(1 - p)` : `a^{${l}} = ${g}(z^{${l}})`;
+  return [`z^{${l}} = ${forwardW(ctx.notation, l)} a^{${l - 1}} + b^{${l}}`, a];
 }
 
 /** Typeset formulas by their LaTeX (a handful per configuration; bounded anyway). */

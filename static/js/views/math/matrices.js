@@ -86,6 +86,7 @@ export function layerMatrices(ctx, l, sel, headline = "") {
     if (fwd) {
       vecs.push(vector(sym("a", prevSup(l)), fwd.a_prev, col));
       vecs.push(vector(sym("z", l), fwd.z, row));
+      if (Array.isArray(fwd.mask)) vecs.push(vector(`${sym("m", l)} (dropout, p = ${esc(fmt(fwd.dropout))})`, fwd.mask, row));
       vecs.push(vector(sym("a", l), fwd.a, row));
     }
   }

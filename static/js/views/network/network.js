@@ -28,6 +28,7 @@ import {
   sizesOf,
 } from "./values.js";
 import { el, fitToScreen, startView, textSize } from "../shared/view-frame.js";
+import { exampleMasks, maskText } from "./dropout.js";
 
 /** While playing, the numbers beside the neurons are rewritten at most this often (ms). */
 const TEXT_INTERVAL_MS = 250;
@@ -45,6 +46,11 @@ export function mount(root, store) {
     '<span class="nv-key nv-key-g"><i class="neg"></i><i class="pos"></i><span class="nv-key-g-name">∂L/∂W</span> (−/+)</span>' +
     '<span class="nv-key nv-key-a"><i></i><span class="nv-key-a-name">dot: activation a</span></span>' +
     '<span class="nv-key nv-key-b"><i></i>b: bias</span>';
+  const dropNote = el("span", "nv-key nv-key-drop");
+  dropNote.id = "nv-dropout";
+  dropNote.setAttribute("role", "status");
+  dropNote.hidden = true;
+  legend.append(dropNote);
   const stage = el("div", "nv-stage");
   const canvas = el("canvas", "nv-canvas");
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
@@ -136,7 +142,11 @@ export function mount(root, store) {
       hover: state.hoverNeuron,
       trainBiases: state.session?.config?.train_biases !== false,
       playing: Boolean(state.playing),
+      masks: exampleMasks(idx, phase, L),
     };
+    const note = maskText(model.masks);
+    if (dropNote.textContent !== note) dropNote.textContent = note;
+    dropNote.hidden = !note;
     hideUnstepped(model, state);
     model.overlay = overlayFor(model);
     const edgesChanged = edges.update(layout, model);

@@ -7,6 +7,10 @@
 import { fmt, fmtSigned } from "../../format.js";
 import { divergingColor } from "../../palette.js";
 import { maxAbs } from "./values.js";
+import { isDropped } from "./dropout.js";
+
+/** A dropped unit's dot (dropout's m = 0): grey, whatever its g(z). */
+const DROPPED_FILL = "#9a9a9a";
 
 /** Set an attribute only when its value changed (a frame touches thousands of elements). */
 export function setAttr(el, name, value) {
@@ -67,7 +71,8 @@ export function nodeFills(model) {
     const row = [];
     for (let j = 0; j < n; j++) {
       const av = a[l]?.[j];
-      row.push(av !== undefined && av !== null && done ? divergingColor(av, l === 0 ? inputScale : 1) : "#ffffff");
+      if (isDropped(model.masks, l, j)) row.push(DROPPED_FILL);
+      else row.push(av !== undefined && av !== null && done ? divergingColor(av, l === 0 ? inputScale : 1) : "#ffffff");
     }
     dots.push(row);
     if (l > 0) biasFills.push(biases[l - 1].map((b) => divergingColor(b, biasScale)));
@@ -123,7 +128,8 @@ export function paintDiagram(refs, layout, model) {
       const sel = model.selection;
       const selected = sel && sel.layer === l && sel.row === j && sel.kind !== "weight";
       const hovered = model.hover && model.hover.layer === l && model.hover.neuron === j;
-      setAttr(node.g, "class", `nv-node${selected ? " selected" : ""}${hovered ? " hovered" : ""}${done ? "" : " pending"}`);
+      const dropped = isDropped(model.masks, l, j) ? " dropped" : "";
+      setAttr(node.g, "class", `nv-node${selected ? " selected" : ""}${hovered ? " hovered" : ""}${done ? "" : " pending"}${dropped}`);
       const selB = node.bias && sel && sel.kind === "bias" && sel.layer === l && sel.row === j;
       if (node.bias) setAttr(node.bias.g, "class", selB ? "nv-bias selected" : "nv-bias");
       if (!model.textsDue) return;

@@ -16,12 +16,14 @@ export const FIELD_NAMES = {
   train_biases: "train biases",
   shuffle: "shuffle",
   drop_last: "drop last",
+  dropout: "dropout p",
 };
 
 /** A setting's value as the page writes it: a number formatted, a switch on/off, nothing as —. */
 export function valueText(v) {
   if (typeof v === "number") return fmt(v);
   if (typeof v === "boolean") return v ? "on" : "off";
+  if (Array.isArray(v)) return v.length ? `(${v.map((x) => valueText(x)).join(", ")})` : "none";
   if (v === null || v === undefined) return "—";
   return String(v);
 }

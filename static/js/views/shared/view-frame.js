@@ -49,3 +49,31 @@ export function textSize(el) {
   const px = parseFloat(getComputedStyle(el).fontSize);
   return Number.isFinite(px) && px > 0 ? px : 12;
 }
+
+/**
+ * What a view's plotly figure in `plot` starts its layout with: its box's size (the view redraws on resize),
+ * the page's type at text size `f`, margins (`l`, `t` in units of f) and a transparent background.
+ */
+export function plotFrame(plot, f, l, t) {
+  return {
+    width: plot.clientWidth,
+    height: plot.clientHeight,
+    margin: { l: f * l, r: f, t: f * t, b: f * 3 },
+    font: { size: f, family: "system-ui, sans-serif" },
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "rgba(0,0,0,0)",
+  };
+}
+
+/** Call `redraw()` (once per animation frame at most) when `box` changes size while `ready()` is true. */
+export function redrawOnResize(box, ready, redraw) {
+  let queued = false;
+  new ResizeObserver(() => {
+    if (queued || !ready() || box.clientWidth === 0) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      redraw();
+    });
+  }).observe(box);
+}
