@@ -30,7 +30,8 @@ TEXT_SIZES = """() => {
 }"""
 
 # The smallest text holding a number (a digit) on the network and in the formula panel; indices written as
-# sub- or superscripts (W²₁ₖ, ℝ²ˣ⁴) are names, not numbers, and are left out.
+# sub- or superscripts (W²₁ₖ, ℝ²ˣ⁴; KaTeX's .msupsub) are names, not numbers, and are left out, as is the
+# MathML copy KaTeX keeps for screen readers (.katex-mathml, not seen).
 SMALLEST_NUMBER = """() => {
   let best = null;
   const roots = '#network-view .nv-svg, #math-view, #boundary-view .bv-rows-table';
@@ -39,7 +40,7 @@ SMALLEST_NUMBER = """() => {
     for (let n = walk.nextNode(); n; n = walk.nextNode()) {
       if (!/[0-9]/.test(n.textContent)) continue;
       const e = n.parentElement;
-      if (e.closest('sub, sup, .mv-ss') || !e.getClientRects().length) continue;
+      if (e.closest('sub, sup, .mv-ss, .msupsub, .katex-mathml') || !e.getClientRects().length) continue;
       const size = parseFloat(getComputedStyle(e).fontSize);
       if (best === null || size < best.size) best = {size, text: n.textContent.trim().slice(0, 30)};
     }

@@ -3,7 +3,8 @@
  * the output neuron otherwise) the current phase's equation in the lectures' notation with the traced
  * example's numbers substituted, the conventions in use, and the layer's matrices with their shapes.
  *
- * Renders HTML (sub/sup, no math library). Stepping re-renders at once; while playing (no records) the
+ * Renders HTML (sub/sup) by hand, fast enough to follow the frames; only the phase's headline equations
+ * (headline.js) are typeset with KaTeX, once each. Stepping re-renders at once; while playing (no records) the
  * panel shows the current parameters and re-renders at most twice a second.
  */
 
@@ -12,6 +13,7 @@ import { fmt } from "../../format.js";
 import { backwardNeuron, biasGradient, weightGradient } from "./backward.js";
 import { forwardNeuron, inputNeuron, lossEquations } from "./forward.js";
 import { fitPanel } from "./fit.js";
+import { fillHeadline, headlineFormulas, headlinePlaceholder } from "./headline.js";
 import { layerMatrices } from "./matrices.js";
 import { LOSS_TEXT, activationOf, eq, esc, gName, note, num, sym } from "./terms.js";
 import { updateEquations } from "./update.js";
@@ -90,7 +92,10 @@ export function mount(root, store) {
     const html = build(state);
     const key = `${root.dataset.phase}|${root.dataset.layer}|${root.dataset.focus}|${Boolean(state.ui?.presenter)}`;
     if (html === lastHtml && key === shownKey) return;
-    if (html !== lastHtml) body.innerHTML = html;
+    if (html !== lastHtml) {
+      body.innerHTML = html;
+      fillHeadline(body);
+    }
     lastHtml = html;
     fitPanel(root, body);
     if (key !== shownKey) root.scrollTop = 0;
@@ -150,7 +155,7 @@ export function mount(root, store) {
     }
     const equations = `<div class="mv-eqs">${equationsFor(ctx, sel, params)}</div>`;
     const matLayer = phase.kind === "forward" || phase.kind === "backward" ? phase.layer : phase.kind === "loss" ? L : Math.max(1, sel.layer);
-    const mats = layerMatrices(ctx, matLayer, sel);
+    const mats = layerMatrices(ctx, matLayer, sel, headlinePlaceholder(headlineFormulas(ctx, matLayer), esc));
     return `${head}<div class="mv-cols"><div>${equations}${conventions(ctx, state)}</div>${mats}</div>`;
   }
 

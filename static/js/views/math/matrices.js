@@ -1,12 +1,12 @@
 /**
- * Formula panel, lower part: the layer's matrices and vectors with their shapes (W^l ∈ ℝ^{n_l×n_(l−1)},
+ * Formula panel, the layer's column: the phase's equations for the layer (headline.js), its matrices and vectors with their shapes (W^l ∈ ℝ^{n_l×n_(l−1)},
  * b^l ∈ ℝ^{n_l}) and, for the current phase, the traced example's z, a, δ or the batch's ∂L/∂W and ΔW.
  */
 
 import { fmt } from "../../format.js";
 import { esc, sym } from "./terms.js";
 import { prevSup } from "./forward.js";
-import { layerSum, shownWeights } from "../shared/notation.js";
+import { shownWeights } from "../shared/notation.js";
 
 /** ℝ^{r×c} or ℝ^{n}. */
 function space(...dims) {
@@ -59,8 +59,9 @@ function weights(notation, nameHtml, M, sel) {
  * @param {object} ctx see math.js
  * @param {number} l
  * @param {{kind: string, layer: number, row: number, col?: number}|null} sel
+ * @param {string} [headline] the phase's equations for the layer (headline.js), under the layer's name
  */
-export function layerMatrices(ctx, l, sel) {
+export function layerMatrices(ctx, l, sel, headline = "") {
   const kind = ctx.phase.kind;
   const onLayer = sel && sel.layer === l;
   const row = onLayer ? sel.row : null;
@@ -100,9 +101,9 @@ export function layerMatrices(ctx, l, sel) {
     parts.push(weights(ctx.notation, `∂L/∂${sym("W", l)}`, back.grad_weights, cellSel));
     vecs.push(vector(`∂L/∂${sym("b", l)}`, back.grad_biases, row));
   }
-  const shape = `Layer ${l}: ${ctx.sizes[l]} neuron${ctx.sizes[l] === 1 ? "" : "s"} fed by ${ctx.sizes[l - 1]} ${l === 1 ? "input" : "neuron"}${ctx.sizes[l - 1] === 1 ? "" : "s"}; ${layerSum(ctx.notation, l, prevSup(l))}`;
+  const shape = `Layer ${l}: ${ctx.sizes[l]} neuron${ctx.sizes[l] === 1 ? "" : "s"} fed by ${ctx.sizes[l - 1]} ${l === 1 ? "input" : "neuron"}${ctx.sizes[l - 1] === 1 ? "" : "s"}`;
   return (
-    `<div class="mv-layer"><div class="mv-layer-head">${shape}</div>` +
+    `<div class="mv-layer"><div class="mv-layer-head">${shape}</div>${headline}` +
     `<div class="mv-mats">${parts.join("")}</div><div class="mv-vecs">${vecs.join("")}</div>` +
     `<p class="mv-note">Vectors are the traced example's; ∂L/∂W, ∂L/∂b and ΔW are the batch's (what the update uses).</p></div>`
   );

@@ -3,8 +3,9 @@
  * loads its script before the page's modules, so `globalThis.katex` is there when a view renders).
  *
  * KaTeX builds the DOM itself (`katex.render`, never a string into innerHTML), writes HTML for the eye and
- * MathML for screen readers, trusts no command (`\href`, `\htmlClass`, … are refused) and never throws:
- * a formula it cannot parse is shown as its LaTeX source, as text.
+ * MathML for screen readers, trusts no command (`\href`, `\htmlClass`, … are refused; `terms` lets the
+ * page's own `\htmlClass{tx-…}` / `\htmlData{tx-…=…}` through) and never throws: a formula it cannot parse is
+ * shown as its LaTeX source, as text.
  *
  * Numbers go into LaTeX through texNum (the page's significant digits, a true minus, 1.2\times10^{-3}) and
  * user text through texText (every special character escaped), never by pasting strings.
@@ -19,20 +20,37 @@ const OPTIONS = Object.freeze({
   strict: "ignore",
 });
 
+/** Class names (`\htmlClass`) and data attributes (`\htmlData`) a formula with `terms` may set. */
+const TERM_CLASS = /^tx-[a-z0-9-]+$/;
+const TERM_DATA = /^data-tx-[a-z0-9-]+$/; // KaTeX passes the attribute names with their data- prefix
+
+/**
+ * With `terms`, KaTeX trusts exactly two commands, and only with the page's own names: `\htmlClass{tx-…}`
+ * and `\htmlData{tx-…=…}` (a clickable term carries its target in data attributes, read by the view's
+ * click handler). Every other command that needs trust (\href, \url, \includegraphics, \htmlId,
+ * \htmlStyle) stays refused.
+ */
+function trustTerms(context) {
+  if (context.command === "\\htmlClass") return String(context.class).split(/\s+/).every((c) => TERM_CLASS.test(c));
+  if (context.command === "\\htmlData") return Object.keys(context.attributes ?? {}).every((k) => TERM_DATA.test(k));
+  return false;
+}
+
 /**
  * Typeset `latex` into `element` (its content replaced). On any KaTeX failure (or without KaTeX) the
  * element shows the source as text and gets the class `tex-source`.
  * @param {Element} element
  * @param {string} latex
- * @param {{display?: boolean}} [options] display: display style (a centred block), else inline
+ * @param {{display?: boolean, terms?: boolean}} [options] display: display style (a centred block), else
+ *   inline; terms: allow `\htmlClass{tx-…}{…}` and `\htmlData{tx-…=…}{…}` (trustTerms)
  * @returns {boolean} whether KaTeX typeset it
  */
-export function tex(element, latex, { display = false } = {}) {
+export function tex(element, latex, { display = false, terms = false } = {}) {
   const katex = globalThis.katex;
   element.classList.remove("tex-source");
   if (katex) {
     try {
-      katex.render(String(latex), element, { ...OPTIONS, displayMode: display });
+      katex.render(String(latex), element, { ...OPTIONS, displayMode: display, trust: terms ? trustTerms : false });
       if (!element.querySelector(".katex-error")) return true;
     } catch {
       // An option or an internal error: shown as source below, like a parse error.
