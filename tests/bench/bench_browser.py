@@ -140,7 +140,9 @@ def run() -> dict[str, Any]:
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 1280, "height": 720})
+                page = browser.new_page(
+                    viewport={"width": 1280, "height": 720}, bypass_csp=True
+                )  # wait_for_function evaluates in the page
                 page.add_init_script(COUNT_FRAMES)
                 errors: list[str] = []
                 page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
