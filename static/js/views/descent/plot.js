@@ -9,6 +9,7 @@
  */
 
 import { fmt } from "../../format.js";
+import { plotPoint } from "../shared/view-frame.js";
 
 const PATH_COLOR = "rgb(136, 34, 85)";
 const CURRENT_COLOR = "rgb(230, 97, 1)";
@@ -133,17 +134,8 @@ export function createPlot(plotEl, onPick) {
   }
 
   plotEl.addEventListener("click", (e) => {
-    const full = plotEl._fullLayout;
-    if (!full?.xaxis || typeof full.xaxis.p2l !== "function") return;
-    const b = plotEl.getBoundingClientRect();
-    const xa = full.xaxis;
-    const ya = full.yaxis;
-    const px = e.clientX - b.left - xa._offset;
-    const py = e.clientY - b.top - ya._offset;
-    if (px < 0 || px > xa._length || py < 0 || py > ya._length) return;
-    const x = xa.p2l(px);
-    const y = ya.p2l(py);
-    if (Number.isFinite(x) && Number.isFinite(y)) onPick(x, y);
+    const at = plotPoint(plotEl, e);
+    if (at && Number.isFinite(at.x) && Number.isFinite(at.y)) onPick(at.x, at.y);
   });
 
   return {

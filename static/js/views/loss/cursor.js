@@ -7,6 +7,7 @@
 
 import { fmtInt } from "../../format.js";
 import { inPast, position, seek } from "../../past.js";
+import { plotPoint } from "../shared/view-frame.js";
 
 /**
  * Add click-to-seek and the marker to the loss view.
@@ -59,16 +60,10 @@ export function attachCursor(root, plot, store) {
   }
 
   plot.addEventListener("click", (e) => {
-    const full = axes();
-    if (!full) return;
-    const b = plot.getBoundingClientRect();
-    const xa = full.xaxis;
-    const ya = full.yaxis;
-    const px = e.clientX - b.left - xa._offset;
-    const py = e.clientY - b.top - ya._offset;
-    if (px < 0 || px > xa._length || py < 0 || py > ya._length) return;
+    const at = plotPoint(plot, e);
+    if (!at) return;
     const { first, latest } = position(store.get());
-    const step = Math.max(first, Math.min(latest, Math.round(xa.p2l(px))));
+    const step = Math.max(first, Math.min(latest, Math.round(at.x)));
     if (Number.isFinite(step)) seek(store, step);
   });
   store.subscribe(["frame", "timeline"], place);

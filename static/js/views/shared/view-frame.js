@@ -77,3 +77,21 @@ export function redrawOnResize(box, ready, redraw) {
     });
   }).observe(box);
 }
+
+/**
+ * Where a click on a plotly figure lands, in its data coordinates: {x, y}, or null outside the plot area or
+ * before the figure is drawn (from plotly's laid-out axes: each one's pixel offset, length and p2l).
+ * @param {HTMLElement} plot the figure's element
+ * @param {MouseEvent} e the click
+ */
+export function plotPoint(plot, e) {
+  const full = plot._fullLayout;
+  const xa = full?.xaxis;
+  const ya = full?.yaxis;
+  if (typeof xa?.p2l !== "function" || typeof ya?.p2l !== "function") return null;
+  const b = plot.getBoundingClientRect();
+  const px = e.clientX - b.left - xa._offset;
+  const py = e.clientY - b.top - ya._offset;
+  if (px < 0 || px > xa._length || py < 0 || py > ya._length) return null;
+  return { x: xa.p2l(px), y: ya.p2l(py) };
+}
