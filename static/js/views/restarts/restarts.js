@@ -39,7 +39,8 @@ export function mount(root, store) {
     status,
   );
   const plot = el("div", "rs-plot");
-  const list = el("div", "rs-list");
+  // Until the first run: what the button does, where the curves will be.
+  const list = el("div", "rs-list", "Run the seeds: each one trains this configuration for M epochs from its own initialisation, and their loss curves appear here together.");
   const note = el(
     "p",
     "rs-note",
