@@ -266,7 +266,11 @@ def new_lab_page(context: BrowserContext, base_url: str) -> LabPage:
 
 @pytest.fixture
 def lab(context: BrowserContext, server: ServerProcess) -> Iterator[LabPage]:
-    """A recording tab on the shared server (call .open() to load the page); closed after the test."""
+    """A recording tab on the shared server (call .open() to load the page); closed after the test. The
+    choices a test made that the page remembers in the shared context's localStorage (notation, presenter
+    mode, hide answers) are forgotten, so the next test starts from the defaults."""
     tab = new_lab_page(context, server.url)
     yield tab
+    if tab.page.url.startswith(server.url):
+        tab.page.evaluate("localStorage.clear()")
     tab.page.close()
