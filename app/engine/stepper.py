@@ -60,7 +60,9 @@ class Stepper:
         self._flight: Flight | None = None
         self._workspaces: dict[int, Workspace] = {}
         self._programs: dict[tuple[int, int, int, int], Program] = {}
-        self._last: tuple[FloatArray, bool] | None = None  # the last update's gradient (flat), a view?
+        # the last update's gradient (flat) and whether it is still a view of a workspace buffer (copied
+        # before that buffer is reused by a stepped iteration, dropped after a divergence)
+        self._last: tuple[FloatArray, bool] | None = None
         self.set_data(x, y)
 
     # --- data and settings -----------------------------------------------------------------------------

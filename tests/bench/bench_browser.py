@@ -21,6 +21,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -131,38 +133,45 @@ def loadavg() -> list[float]:
         return []
 
 
-def run() -> dict[str, Any]:
-    """Start a server and Chromium, measure both networks, return the figures."""
-    results: dict[str, Any] = {"loadavg_before": loadavg()}
+@contextmanager
+def open_lab(init_script: str) -> Iterator[tuple[Page, list[str]]]:
+    """A real server and headless Chromium on a new default lab page, connected, its network drawn: the page
+    (with `init_script` run first) and the console errors it logs."""
     with tempfile.TemporaryDirectory(prefix="backprop-bench-") as tmp:
         server = ServerProcess(free_port(), Path(tmp))
         server.start()
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-                page = browser.new_page(
-                    viewport={"width": 1280, "height": 720}, bypass_csp=True
-                )  # wait_for_function evaluates in the page
-                page.add_init_script(COUNT_FRAMES)
+                # Playwright's wait_for_function evaluates in the page, which the page's CSP refuses.
+                page = browser.new_page(viewport={"width": 1280, "height": 720}, bypass_csp=True)
+                page.add_init_script(init_script)
                 errors: list[str] = []
                 page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
                 page.goto(f"{server.url}/?new")
                 page.wait_for_selector("body[data-connection='open']", timeout=15000)
                 wait_layers(page, [4, 2])
-                for name, hidden in (("default_4x2", [4, 2]), ("deep_6x16", DEEP)):
-                    if hidden != [4, 2]:
-                        send(page, {"type": "rebuild", "config": {"hidden_layers": hidden}})
-                        wait_layers(page, hidden)
-                    fps = measure_fps(page)
-                    send(page, {"type": "reset", "seed": None})
-                    time.sleep(0.3)
-                    latency = measure_latency(page)
-                    results[name] = {**fps, **latency}
-                results["console_errors"] = errors
-                results["loadavg_after"] = loadavg()
+                yield page, errors
                 browser.close()
         finally:
             server.stop()
+
+
+def run() -> dict[str, Any]:
+    """Start a server and Chromium, measure both networks, return the figures."""
+    results: dict[str, Any] = {"loadavg_before": loadavg()}
+    with open_lab(COUNT_FRAMES) as (page, errors):
+        for name, hidden in (("default_4x2", [4, 2]), ("deep_6x16", DEEP)):
+            if hidden != [4, 2]:
+                send(page, {"type": "rebuild", "config": {"hidden_layers": hidden}})
+                wait_layers(page, hidden)
+            fps = measure_fps(page)
+            send(page, {"type": "reset", "seed": None})
+            time.sleep(0.3)
+            latency = measure_latency(page)
+            results[name] = {**fps, **latency}
+        results["console_errors"] = errors
+    results["loadavg_after"] = loadavg()
     return results
 
 

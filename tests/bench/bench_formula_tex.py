@@ -23,15 +23,14 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
-from tests.bench.bench_browser import DEEP, loadavg, wait_layers
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ServerProcess, free_port
+from tests.bench.bench_browser import DEEP, loadavg, open_lab, wait_layers
+from tests.browser.conftest import CHROMIUM
 from tests.browser.conftest import send_message as send
 
 FPS = 30
@@ -106,33 +105,17 @@ def measure(page: Page, selection: dict[str, Any] | None) -> dict[str, Any]:
 def run() -> dict[str, Any]:
     """Start a server and Chromium, measure every case, return the figures."""
     results: dict[str, Any] = {"loadavg_before": loadavg()}
-    with tempfile.TemporaryDirectory(prefix="backprop-bench-") as tmp:
-        server = ServerProcess(free_port(), Path(tmp))
-        server.start()
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-                # wait_for_function polls with eval, which the page's policy refuses: bypass it here.
-                page = browser.new_page(viewport={"width": 1280, "height": 720}, bypass_csp=True)
-                page.add_init_script(CAPTURE)
-                errors: list[str] = []
-                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-                page.goto(f"{server.url}/?new")
-                page.wait_for_selector("body[data-connection='open']", timeout=15000)
-                wait_layers(page, [4, 2])
-                for name, hidden, selection in CASES:
-                    if hidden != [4, 2]:
-                        send(page, {"type": "rebuild", "config": {"hidden_layers": hidden}})
-                        wait_layers(page, hidden)
-                        page.wait_for_function(
-                            "(n) => window.__benchState?.config?.hidden_layers?.length === n", arg=len(hidden)
-                        )
-                    results[name] = measure(page, selection)
-                results["console_errors"] = errors
-                results["loadavg_after"] = loadavg()
-                browser.close()
-        finally:
-            server.stop()
+    with open_lab(CAPTURE) as (page, errors):
+        for name, hidden, selection in CASES:
+            if hidden != [4, 2]:
+                send(page, {"type": "rebuild", "config": {"hidden_layers": hidden}})
+                wait_layers(page, hidden)
+                page.wait_for_function(
+                    "(n) => window.__benchState?.config?.hidden_layers?.length === n", arg=len(hidden)
+                )
+            results[name] = measure(page, selection)
+        results["console_errors"] = errors
+    results["loadavg_after"] = loadavg()
     return results
 
 
