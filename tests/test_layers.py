@@ -24,7 +24,8 @@ ALLOWED: dict[str, set[str]] = {
     "sessions": {"timeline", "wire", "engine", "schemas", "config"},
     "rooms": {"sessions", "timeline", "wire", "engine", "schemas", "config"},
     "live": {"rooms", "sessions", "timeline", "wire", "engine", "schemas", "config"},
-    "api": {"live", "rooms", "sessions", "timeline", "wire", "engine", "schemas", "config"},
+    "export": {"sessions", "timeline", "wire", "engine", "schemas", "config"},
+    "api": {"export", "live", "rooms", "sessions", "timeline", "wire", "engine", "schemas", "config"},
 }
 
 
