@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp
 
 from app.api import analyses as analyses_api
+from app.api import code_export as code_export_api
 from app.api import descent as descent_api
 from app.api import docs, errors, pages
 from app.api import graph as graph_api
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         surface_api.router,
         graph_api.router,
         descent_api.router,
+        code_export_api.router,
         pages.router,
         docs.router,
     )

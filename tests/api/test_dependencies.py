@@ -20,6 +20,7 @@ FLOORS = {
     "jinja2": ("3.1", "the oldest checked"),
     "segno": ("1.6", "the oldest checked (1.6.0): rooms' QR codes as SVG (tests/rooms/test_rooms_api.py)"),
     "plotly": ("5.20", "the oldest checked; /vendor/plotly.min.js is its package_data file"),
+    "nbformat": ("5.9", "the oldest checked (5.9.0): the exported notebook (tests/export/test_notebook.py)"),
 }
 _REQUIREMENT = re.compile(r"^([A-Za-z0-9_.\-]+)(\[[^\]]*\])?>=([0-9][0-9.]*)$")
 
