@@ -14,6 +14,7 @@ from app.api import analyses as analyses_api
 from app.api import code_export as code_export_api
 from app.api import descent as descent_api
 from app.api import docs, errors, pages
+from app.api import export as export_api
 from app.api import graph as graph_api
 from app.api import rest as api
 from app.api import rooms as rooms_api
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         graph_api.router,
         descent_api.router,
         code_export_api.router,
+        export_api.router,
         pages.router,
         docs.router,
     )
