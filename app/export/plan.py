@@ -105,11 +105,16 @@ def _optimizer(layout: Layout, saved: dict[str, Any]) -> dict[str, Any]:
 def _schedule(saved: dict[str, Any]) -> Schedule:
     s = saved["schedule"]
     order = None if s["order"] is None else [int(i) for i in s["order"]]
-    return Schedule(int(s["position"]), order, s["rng"])
+    return Schedule(int(s["position"]), order, _ordered(s["rng"]))
+
+
+def _ordered(state: dict[str, Any]) -> dict[str, Any]:
+    """A generator's state with its keys in one order (a restored session's may come in another)."""
+    return {k: _ordered(v) if isinstance(v, dict) else v for k, v in sorted(state.items())}
 
 
 def _fresh_rng(seed: int) -> dict[str, Any]:
-    return dict(seeded_stream(seed, ORDER_STREAM).bit_generator.state)
+    return _ordered(seeded_stream(seed, ORDER_STREAM).bit_generator.state)
 
 
 def _roll(position: int, order: list[int] | None, n: int, hyper: dict[str, Any]) -> tuple[int, Any]:

@@ -105,3 +105,24 @@ def test_a_run_whose_oldest_steps_are_gone_starts_from_its_oldest_state(tmp_path
         text = client.get(f"/api/sessions/{driver.sid}/export/script").text
         assert f"state at step {first}" in text
         assert assert_reproduces(client, driver.sid, tmp_path)["step"] == 54
+
+
+def test_a_session_restored_after_a_restart_exports_the_same_script(tmp_path: Path) -> None:
+    from app.config import Settings
+    from app.main import create_app
+    from app.sessions import persist
+
+    settings = Settings(allowed_hosts=("testserver",))
+    first = create_app(settings)
+    with TestClient(first) as client:
+        rng = random.Random(99)
+        config = random_config(rng)
+        driver = play(Driver(client, client.post("/api/sessions", json=config).json()["id"]), rng, config, 5)
+        before = client.get(f"/api/sessions/{driver.sid}/export/script").text
+        persist.save(first.state.hub.store, tmp_path / "sessions.json")
+    second = create_app(settings)
+    with TestClient(second) as client:
+        assert persist.load(second.state.hub.store, tmp_path / "sessions.json") >= 1
+        after = client.get(f"/api/sessions/{driver.sid}/export/script").text
+        assert after == before
+        assert_reproduces(client, driver.sid, tmp_path)
