@@ -114,7 +114,7 @@ def _ordered(state: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fresh_rng(seed: int) -> dict[str, Any]:
-    return _ordered(seeded_stream(seed, ORDER_STREAM).bit_generator.state)
+    return _ordered(dict(seeded_stream(seed, ORDER_STREAM).bit_generator.state))
 
 
 def _roll(position: int, order: list[int] | None, n: int, hyper: dict[str, Any]) -> tuple[int, Any]:
