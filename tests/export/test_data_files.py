@@ -9,7 +9,7 @@ import io
 import numpy as np
 from fastapi.testclient import TestClient
 
-from app.export.runlog import neutralise
+from app.export.runlog import METRICS, neutralise
 from tests.export.runs import Driver
 
 
@@ -57,14 +57,8 @@ def test_the_log_has_the_curve_and_the_changes_at_their_steps(client: TestClient
     driver = _driver(client)
     state = driver.state()
     log = client.get(f"/api/sessions/{driver.sid}/export/log").json()
-    assert log["columns"][:6] == [
-        "step",
-        "epoch",
-        "train_loss",
-        "test_loss",
-        "train_accuracy",
-        "test_accuracy",
-    ]
+    assert log["columns"][:6] == ["step", "epoch", *METRICS]
+    assert METRICS == ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
     curve = state["history"]
     assert [row[0] for row in log["rows"]] == [p["step"] for p in curve]
     assert [row[2] for row in log["rows"]] == [p["train_loss"] for p in curve]
