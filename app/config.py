@@ -27,6 +27,8 @@ class EngineLimits:
     max_points: int = 2000  # examples in one data set (train + test)
     min_points: int = 4
     max_custom_rows: int = 1000
+    max_csv_bytes: int = 256 * 1024  # an imported CSV's text (app/engine/csvdata.py), UTF-8
+    max_csv_name: int = 60  # characters of a column's or a class's name
     max_abs_input: float = 1e6  # custom inputs and targets, explicit parameters
     learning_rate_min: float = 1e-5
     learning_rate_max: float = 10.0

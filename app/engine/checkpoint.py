@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from app.engine.csvdata import CsvData
 from app.engine.custom import CustomData
 from app.engine.data import Dataset
 from app.engine.errors import EngineError
@@ -75,7 +76,7 @@ def _from_array(saved: dict[str, Any] | NDArray[Any]) -> NDArray[Any]:
 def _config_data(config: LabConfig) -> dict[str, Any]:
     """The configuration's fields as plain data (custom rows as {inputs, targets, kind})."""
     out = {f.name: _plain(getattr(config, f.name)) for f in fields(config)}
-    if isinstance(config.dataset, CustomData):
+    if isinstance(config.dataset, (CustomData, CsvData)):
         out["dataset"] = _plain(asdict(config.dataset))
     return out
 
@@ -84,7 +85,8 @@ def _config_from(data: dict[str, Any]) -> LabConfig:
     """A LabConfig from `_config_data`'s output."""
     values = dict(data)
     if isinstance(values["dataset"], dict):
-        values["dataset"] = CustomData(**values["dataset"])
+        kind = CsvData if "csv" in values["dataset"] else CustomData
+        values["dataset"] = kind(**values["dataset"])
     for name in _SEQUENCES:
         if values.get(name) is not None:
             values[name] = tuple(values[name])

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.config import LIMITS
+from app.engine.csvdata import CsvData, check_output, parse_csv
 from app.engine.custom import CustomData, Kind, parse_custom
 from app.engine.datasets import DATASETS
 from app.engine.errors import EngineError
@@ -27,7 +28,7 @@ from app.engine.targets import encode_targets, predicted_class
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-__all__ = ["CustomData", "Dataset", "build_dataset", "encode_targets", "predicted_class"]
+__all__ = ["CsvData", "CustomData", "Dataset", "build_dataset", "encode_targets", "predicted_class"]
 
 
 def _readonly(array: NDArray[Any]) -> NDArray[Any]:
@@ -215,7 +216,7 @@ def _check_range(name: str, value: float, lo: float, hi: float, integer: bool = 
 
 
 def build_dataset(
-    source: str | CustomData,
+    source: str | CustomData | CsvData,
     points: int,
     noise: float,
     train_fraction: float,
@@ -230,6 +231,8 @@ def build_dataset(
     _check_range("seed", seed, 0, LIMITS.max_seed, integer=True)
     if isinstance(source, CustomData):
         return _custom_dataset(source, output_activation, seed)
+    if isinstance(source, CsvData):
+        return _csv_dataset(source, output_activation, seed, train_fraction)
     if source not in DATASETS:
         raise EngineError("dataset", f"dataset = {source!r}: choose one of {', '.join(DATASETS)}")
     names = validate_features(features)
@@ -278,6 +281,35 @@ def _custom_dataset(source: CustomData, output_activation: str, seed: int) -> Da
         targets=encode_targets(parsed.labels, parsed.n_classes, output_activation),
         train_indices=np.arange(n, dtype=np.int64),
         test_indices=np.arange(0, dtype=np.int64),
+        seed=int(seed),
+    )
+
+
+def _csv_dataset(source: CsvData, output_activation: str, seed: int, train_fraction: float) -> Dataset:
+    """A CSV file's rows, split like a named data set: a seeded shuffle, the first part for training (each
+    part kept in the file's order)."""
+    parsed = parse_csv(source)
+    check_output(parsed, output_activation, source.label)
+    n, width = parsed.inputs.shape
+    on_plane = width == 2 and bool(np.all(np.abs(parsed.inputs) <= LIMITS.domain_half_width))
+    names = tuple(f"x{k + 1}" for k in range(width))  # the engine's names (the grids compute them)
+    order = np.random.default_rng(seed).permutation(n)
+    n_train = min(max(math.floor(n * train_fraction), 1), n - 1)
+    kind: Kind = "classification" if parsed.n_classes else "regression"
+    return Dataset(
+        name="csv",
+        kind=kind,
+        n_classes=parsed.n_classes,
+        output_activation=output_activation,
+        feature_names=names,
+        feature_labels=parsed.feature_labels,
+        class_names=parsed.class_names,
+        points=parsed.inputs.copy() if on_plane else None,
+        inputs=parsed.inputs,
+        labels=parsed.labels,
+        targets=encode_targets(parsed.labels, parsed.n_classes, output_activation),
+        train_indices=np.sort(order[:n_train]).astype(np.int64),
+        test_indices=np.sort(order[n_train:]).astype(np.int64),
         seed=int(seed),
     )
 

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from app.config import DEFAULTS, LIMITS
 from app.engine import checkpoint, dropout, measure
 from app.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from app.engine.data import CustomData, Dataset, build_dataset
+from app.engine.data import CsvData, CustomData, Dataset, build_dataset
 from app.engine.dropout import check_rates
 from app.engine.errors import DivergenceError, EngineError
 from app.engine.evaluate import Grids, evaluate_grids
@@ -43,7 +43,7 @@ from app.engine.records import Record
 from app.engine.stepper import Stepper
 from app.engine.targets import check_targets
 
-__all__ = ["CustomData", "DivergenceError", "EngineError", "Lab", "LabConfig"]
+__all__ = ["CsvData", "CustomData", "DivergenceError", "EngineError", "Lab", "LabConfig"]
 FloatArray = NDArray[np.float64]
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from app.config import DEFAULTS, LIMITS
 from app.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from app.engine.data import CustomData
+from app.engine.data import CsvData, CustomData
 from app.engine.dropout import check_rates
 from app.engine.errors import EngineError
 from app.engine.init import INIT_SCHEMES
@@ -28,7 +28,7 @@ from app.engine.optimizers import OPTIMIZERS
 class LabConfig:
     """A Lab's configuration; every field defaults to DEFAULTS' value (names match the REST API)."""
 
-    dataset: str | CustomData = DEFAULTS.dataset
+    dataset: str | CustomData | CsvData = DEFAULTS.dataset
     points: int = DEFAULTS.points
     noise: float = DEFAULTS.noise
     train_fraction: float = DEFAULTS.train_fraction

@@ -3,6 +3,7 @@ ranges from app/config.py."""
 
 from app.schemas.config import (
     LIVE_FIELDS,
+    CsvDataIn,
     CustomDataIn,
     HyperChanges,
     Parameters,
@@ -34,6 +35,7 @@ __all__ = [
     "MESSAGE_TYPES",
     "ChangedMessage",
     "ClientMessage",
+    "CsvDataIn",
     "CustomDataIn",
     "DivergenceReport",
     "ErrorMessage",

@@ -66,13 +66,25 @@ class CustomDataIn(Strict):
     kind: Literal["classification", "regression"] | None = None
 
 
+class CsvDataIn(Strict):
+    """A CSV file: a header row, one example per row; `label` names the column of class names, class
+    indices or values (every other column is an input). Read by app/engine/csvdata.py."""
+
+    csv: Annotated[str, Field(min_length=1, max_length=LIMITS.max_csv_bytes)]
+    label: Annotated[str, Field(min_length=1, max_length=LIMITS.max_csv_name)]
+
+
 def _dataset_kind(value: Any) -> str:
-    """Which form a `dataset` value takes: a name or explicit rows."""
+    """Which form a `dataset` value takes: a name, explicit rows or a CSV file."""
+    if isinstance(value, CsvDataIn) or (isinstance(value, dict) and "csv" in value):
+        return "~csv"
     return "~rows" if isinstance(value, (dict, CustomDataIn)) else "~name"
 
 
 DatasetField = Annotated[
-    Annotated[DatasetName, Tag("~name")] | Annotated[CustomDataIn, Tag("~rows")],
+    Annotated[DatasetName, Tag("~name")]
+    | Annotated[CustomDataIn, Tag("~rows")]
+    | Annotated[CsvDataIn, Tag("~csv")],
     Discriminator(_dataset_kind),
 ]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.engine.dropout import fit_rates
 from app.engine.errors import DivergenceError, EngineError
-from app.engine.lab import CustomData, Lab, LabConfig
+from app.engine.lab import CsvData, CustomData, Lab, LabConfig
 
 # Fields a rebuild carries over from the old configuration only while they still fit the new one.
 _CARRIED = ("weights", "biases", "selected", "added_points")
@@ -73,7 +73,9 @@ def lab_values(values: dict[str, Any]) -> dict[str, Any]:
     """SessionConfig fields as LabConfig arguments (explicit rows become CustomData)."""
     out = dict(values)
     dataset = out.get("dataset")
-    if isinstance(dataset, dict):
+    if isinstance(dataset, dict) and "csv" in dataset:
+        out["dataset"] = CsvData(dataset["csv"], dataset["label"])
+    elif isinstance(dataset, dict):
         out["dataset"] = CustomData(dataset["inputs"], dataset["targets"], dataset.get("kind"))
     for name in ("hidden_layers", "features", "dropout"):
         if name in out and out[name] is not None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence, Sized
 from typing import Any, Protocol
 
 from app.config import Settings
+from app.engine.data import CsvData
 from app.engine.diagnostics import gradient_norms
 from app.engine.lab import Lab
 from app.schemas import SessionConfig
@@ -106,6 +107,8 @@ def config_view(session: FrameSource) -> dict[str, Any]:
     dataset = config.dataset
     if isinstance(dataset, str):
         values["dataset"] = dataset
+    elif isinstance(dataset, CsvData):  # an imported CSV file
+        values["dataset"] = {"csv": dataset.csv, "label": dataset.label}
     else:
         values["dataset"] = {
             "inputs": to_wire(dataset.inputs, "config.dataset.inputs"),
