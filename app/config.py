@@ -29,6 +29,10 @@ class EngineLimits:
     max_custom_rows: int = 1000
     max_csv_bytes: int = 256 * 1024  # an imported CSV's text (app/engine/csvdata.py), UTF-8
     max_csv_name: int = 60  # characters of a column's or a class's name
+    # A share link (app/export/link.py): past this many characters the weights are left out of it; a link
+    # read back expands to at most link_max_expanded bytes of JSON.
+    link_max_chars: int = 8192
+    link_max_expanded: int = 1024 * 1024
     max_abs_input: float = 1e6  # custom inputs and targets, explicit parameters
     learning_rate_min: float = 1e-5
     learning_rate_max: float = 10.0
