@@ -27,7 +27,7 @@ class EngineLimits:
     max_points: int = 2000  # examples in one data set (train + test)
     min_points: int = 4
     max_custom_rows: int = 1000
-    max_csv_bytes: int = 256 * 1024  # an imported CSV's text (app/engine/csvdata.py), UTF-8
+    max_csv_bytes: int = 200 * 1024  # an imported CSV's text, UTF-8 (app/engine/csvdata.py): one socket message
     max_csv_name: int = 60  # characters of a column's or a class's name
     # A share link (app/export/link.py): past this many characters the weights are left out of it; a link
     # read back expands to at most link_max_expanded bytes of JSON.

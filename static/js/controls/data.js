@@ -10,6 +10,8 @@ import { describeMeta, matchingPreset, suitablePairs } from "./meta.js";
 import { linearValues, slider } from "./sliders.js";
 
 const NOISE_STEP = 0.05;
+/** The data set choice that opens the CSV import dialog (controls/csv-import.js). */
+const CSV_CHOICE = "__csv";
 const FRACTION_STEP = 0.1;
 /** Values offered for added points on a regression data set. */
 const REGRESSION_VALUES = [-1, -0.5, 0, 0.5, 1];
@@ -40,7 +42,7 @@ export function presetRebuild(meta, p) {
  * cross-entropy for several classes, a linear output for regression (keeping a squared loss), otherwise
  * the first suitable pair with the same loss.
  */
-function preferredPair(ok, info, loss) {
+export function preferredPair(ok, info, loss) {
   const find = (out, l) => ok.find(([o, x]) => o === out && x === l);
   if ((info.n_classes ?? 2) > 2) return find("softmax", "cross_entropy") ?? ok[0];
   if (info.kind === "regression") return find("linear", loss) ?? find("linear", "half_sse") ?? ok[0];
@@ -73,6 +75,12 @@ export function dataRow(store) {
     "dataset",
     meta.datasets.map((d) => [d.name, d.title ?? label(d.name)]),
     (name) => {
+      if (name === CSV_CHOICE) {
+        const current = store.get().session?.config?.dataset;
+        setValue(dataset, typeof current === "string" ? current : "");
+        store.set({ dialog: { kind: "csv" } });
+        return;
+      }
       const info = meta.datasets.find((d) => d.name === name) ?? {};
       const config = { dataset: name, ...FRESH_PARAMETERS };
       const cfg = store.get().session?.config ?? {};
@@ -146,22 +154,26 @@ export function dataRow(store) {
     const data = s.session?.data;
     if (!cfg) return;
     const custom = typeof cfg.dataset === "object";
+    const csv = custom && typeof cfg.dataset.csv === "string";
+    const named = meta.datasets.map((d) => [d.name, d.title ?? label(d.name)]);
     const current = matchingPreset(meta.presets, cfg);
     setValue(preset, current?.name ?? "");
     about.setPreset(current);
     preset.title = current ? `${current.title}: ${current.description ?? ""}` : "Start from a prepared example";
     if (custom) {
-      setOptions(dataset, [["", "custom rows"], ...meta.datasets.map((d) => [d.name, d.title ?? label(d.name)])]);
+      setOptions(dataset, [["", csv ? `your CSV (${cfg.dataset.label})` : "custom rows"], ...named, [CSV_CHOICE, "Your CSV…"]]);
       setValue(dataset, "");
     } else {
-      setOptions(dataset, meta.datasets.map((d) => [d.name, d.title ?? label(d.name)]));
+      setOptions(dataset, [...named, [CSV_CHOICE, "Your CSV…"]]);
       setValue(dataset, cfg.dataset);
     }
     for (const b of featureBoxes) b.checked = cfg.features.includes(b.value);
     noise.update(cfg.noise);
     fraction.update(cfg.train_fraction);
     // Custom rows have their own inputs and no plane: the generated data's controls do not apply.
-    for (const el of [features, noise.el, fraction.el, testField, addField]) el.hidden = custom;
+    // (a CSV file is split by the train fraction and has test points)
+    for (const el of [features, noise.el, addField]) el.hidden = custom;
+    for (const el of [fraction.el, testField]) el.hidden = custom && !csv;
     const classification = data?.kind !== "regression";
     const opts = classification
       ? (data?.class_names ?? ["class 0", "class 1"]).map((n, i) => [i, String(n)])

@@ -4,6 +4,7 @@
  */
 
 import { mountBranch } from "./branch.js";
+import { mountCsvImport } from "./csv-import.js";
 import { mountPrompt } from "./prompt.js";
 
 /**
@@ -17,4 +18,6 @@ export function mountDialogs(store, guard, toSocket) {
   const branch = document.getElementById("branch-overlay");
   if (prompt) mountPrompt(prompt, store, guard.answer);
   if (branch) mountBranch(branch, store, { send: toSocket, cancelled: guard.dropPending });
+  const csv = document.getElementById("csv-overlay");
+  if (csv) mountCsvImport(csv, store);
 }
