@@ -33,7 +33,7 @@ export function mountCsvImport(root, store) {
   const limits = meta.limits;
   const maxBytes = limits.max_csv_bytes ?? 200 * 1024;
   const maxRows = limits.max_custom_rows ?? 1000;
-  const text = h("textarea", { id: "csv-text", rows: 6, spellcheck: "false", "aria-label": "CSV text", placeholder: "x1,x2,label\n0.5,-1.2,red\n…" });
+  const text = h("textarea", { id: "csv-text", rows: 8, spellcheck: "false", "aria-label": "CSV text", placeholder: "x1,x2,label\n0.5,-1.2,red\n…" });
   const file = h("input", { id: "csv-file", type: "file", accept: ".csv,text/csv,text/plain" });
   const label = h("select", { id: "csv-label", "aria-label": "Label column" });
   const summary = h("p", { id: "csv-summary", class: "dialog-text" });
