@@ -82,7 +82,7 @@ def test_pickers_offer_what_the_server_offers(lab) -> None:
     presets = lab.page.eval_on_selector_all("#preset option", "os => os.map(o => o.value)")
     assert set(meta["presets"]) <= set(presets)
     datasets = lab.page.eval_on_selector_all("#dataset option", "os => os.map(o => o.value)")
-    assert [d["name"] for d in meta["datasets"]] == [d for d in datasets if d]
+    assert [d["name"] for d in meta["datasets"]] + ["__csv"] == [d for d in datasets if d]  # then "Your CSV…"
     # Two-class circle data with the default tanh output: every coherent pair is offered, nothing else.
     pairs = lab.page.eval_on_selector_all("#output-loss option", "os => os.map(o => o.value)")
     coherent = {f"{out}|{loss}" for out, losses in meta["coherent_pairs"].items() for loss in losses}
