@@ -172,6 +172,19 @@ class ViewLimits:
 
 
 @dataclass(frozen=True)
+class ShareLimits:
+    """Bounds of a share link (app/export/link.py): the whole URL, and what its parts may expand to."""
+
+    # a link longer than link_max_bytes leaves the weights out (the page offers the weights file instead);
+    # when even the settings do not fit (large custom data) there is no link. Read back, the settings part
+    # may expand to at most link_max_settings_bytes of JSON and the weights to max_parameters float64s.
+    link_max_bytes: int = 8192
+    link_max_settings_bytes: int = 512 * 1024
+    # the page's parts a classroom link may hide (`hide=` in the fragment, applied when it opens)
+    link_hide: tuple[str, ...] = ("settings", "tabs", "formula", "timeline")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Server settings: where to listen and every limit the transport enforces."""
 
@@ -344,3 +357,4 @@ SERVE_STATE_FILE = ".backprop/sessions.json"
 LIMITS = EngineLimits()
 DEFAULTS = EngineDefaults()
 VIEWS = ViewLimits()
+SHARE = ShareLimits()

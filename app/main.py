@@ -17,6 +17,7 @@ from app.api import docs, errors, pages
 from app.api import graph as graph_api
 from app.api import rest as api
 from app.api import rooms as rooms_api
+from app.api import share as share_api
 from app.api import surface as surface_api
 from app.api import timeline as travel_api
 from app.api.guards import BodyGuard, CrossSiteGuard, HostGuard
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         graph_api.router,
         descent_api.router,
         code_export_api.router,
+        share_api.router,
         pages.router,
         docs.router,
     )
