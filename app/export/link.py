@@ -82,15 +82,35 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _removed(built: Lab, lab: Lab) -> list[int]:
+    """The training examples to remove from `built`'s training set, in order, to leave `lab`'s (points
+    removed by hand: the rows `built` has where `lab` has others)."""
+    have, want = built.data.x_train, lab.data.x_train
+    removed: list[int] = []
+    j = 0
+    for i in range(len(have)):
+        if j < len(want) and np.array_equal(have[i], want[j]):
+            j += 1
+        else:
+            removed.append(j)  # removing the row at j shifts the rest up: the next one is at j again
+    return removed
+
+
 def link_config(lab: Lab) -> dict[str, Any]:
     """The configuration fields of `lab` that decide its numbers (parameters excluded); `data_seed` when
-    the data set was built from another seed than the run's (a reset to a new seed keeps the data)."""
+    the data set was built from another seed than the run's (a reset to a new seed keeps the data), and
+    `removed` when points were removed by hand (the training examples to remove, in order)."""
     config = lab.config
     out = {f.name: _plain(getattr(config, f.name)) for f in fields(config) if f.name not in _NOT_SETTINGS}
     if isinstance(config.dataset, CustomData):
         out["dataset"] = {k: v for k, v in _plain(asdict(config.dataset)).items() if v is not None}
     if lab.data.seed != config.seed:
         out["data_seed"] = int(lab.data.seed)
+    built = lab_from_link({**out, "selected": 0}, None)
+    if len(built.data.x_train) != len(lab.data.x_train) or not np.array_equal(
+        built.data.x_train, lab.data.x_train
+    ):
+        out["removed"] = _removed(built, lab)
     return out
 
 
@@ -252,10 +272,14 @@ def lab_from_link(values: dict[str, Any], theta: FloatArray | None) -> Lab:
     values = dict(values)
     seed = values.get("seed", 0)
     data_seed = values.pop("data_seed", None)
+    removed = values.pop("removed", None) or []
+    selected = values.get("selected", 0)
+    if removed:
+        values["selected"] = 0  # chosen once the training set is as the link's
     if data_seed is not None:
         values["seed"] = data_seed  # the data set as it was built; the run's own seed is set after
     if theta is not None:
-        layout = build_lab(values).network.layout
+        layout = build_lab({**values, "selected": 0}).network.layout
         if theta.size != layout.size:
             raise OperationError(
                 "weights",
@@ -266,4 +290,8 @@ def lab_from_link(values: dict[str, Any], theta: FloatArray | None) -> Lab:
     lab = build_lab(values)
     if data_seed is not None and data_seed != seed:
         engine_call(lab.reset, seed)
+    for index in removed:
+        engine_call(lab.remove_point, index)
+    if removed:
+        engine_call(lab.select, selected)
     return lab

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from app.config import LIMITS, SHARE
-from app.schemas.config import Coordinate, Seed, SessionConfig, Value
+from app.schemas.config import Coordinate, Index, Seed, SessionConfig, Value
 from app.schemas.types import Outgoing, Strict
 
 AddedPoint = tuple[Coordinate, Coordinate, Value]
@@ -15,12 +15,14 @@ AddedPoint = tuple[Coordinate, Coordinate, Value]
 
 class LinkSettings(SessionConfig):
     """The settings part of a link: a session's configuration with the points added by hand and, when the
-    data set was built from another seed than the run's, that seed (the parameters travel apart)."""
+    data set was built from another seed than the run's, that seed, and the training examples removed by
+    hand (the parameters travel apart)."""
 
     added_points: Annotated[list[AddedPoint], Field(max_length=LIMITS.max_points)] = Field(
         default_factory=list
     )
     data_seed: Seed | None = None
+    removed: Annotated[list[Index], Field(max_length=LIMITS.max_points)] = Field(default_factory=list)
 
 
 class FromLinkRequest(Strict):
