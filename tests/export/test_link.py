@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import zlib
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -26,6 +27,11 @@ ORIGIN = "http://127.0.0.1:8000/"
 
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _flip(text: str, at: int) -> str:
+    """`text` with one character changed."""
+    return text[:at] + ("A" if text[at] != "A" else "B") + text[at + 1 :]
 
 
 def _trained() -> Lab:
@@ -115,7 +121,7 @@ def _parts(lab: Lab) -> list[str]:
         (lambda p: [p[0], p[1], _b64(zlib.compress(np.array([np.nan] * 21).tobytes()))], "bytes for"),
     ],
 )
-def test_damage_is_refused_with_its_reason(damage, reason) -> None:  # type: ignore[no-untyped-def]
+def test_damage_is_refused_with_its_reason(damage: Callable[[list[str]], list[str]], reason: str) -> None:
     parts = _parts(_trained())
     with pytest.raises(LinkError, match=reason):
         read_link(ORIGIN + "#run=" + ".".join(damage(parts)))
