@@ -61,7 +61,14 @@ export async function savePicture(s, name, kind) {
 
 async function plotlyPng(plot, scale) {
   const url = await window.Plotly.toImage(plot, { format: "png", width: plot.clientWidth, height: plot.clientHeight, scale });
-  return (await fetch(url)).blob();
+  return dataBlob(url);
+}
+
+/** A base64 data: URL as a Blob (fetching it is refused by the CSP's connect-src). */
+function dataBlob(url) {
+  const [head, body] = url.split(",", 2);
+  const bytes = Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+  return new Blob([bytes], { type: head.slice(5).split(";")[0] });
 }
 
 function download(blob, file) {
