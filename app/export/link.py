@@ -244,9 +244,9 @@ def read_link(text: str) -> LinkContent:
         )
     run, hide = _run_value(text.strip())
     parts = run.split(".")
-    if not parts[0].isdigit():
+    if not (parts[0].isascii() and parts[0].isdigit() and len(parts[0]) <= 6):
         raise LinkError("the link is damaged: it does not start with a version number")
-    if int(parts[0]) != VERSION:
+    if parts[0] != str(VERSION):
         raise LinkError(f"the link is version {parts[0]}; this server reads version {VERSION} links")
     if len(parts) not in (2, 3):
         raise LinkError("the link is damaged: expected its settings and, optionally, its weights")

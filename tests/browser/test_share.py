@@ -33,6 +33,14 @@ def _wait_open(page: Page) -> None:
     page.wait_for_selector("body[data-connection='open']", timeout=15000)
 
 
+def _size(page: Page, selector: str) -> tuple[int, int]:
+    """An element's CSS width and height."""
+    box = page.evaluate(
+        "(s) => { const e = document.querySelector(s); return [e.clientWidth, e.clientHeight]; }", selector
+    )
+    return int(box[0]), int(box[1])
+
+
 def _picture(page: Page, button: str) -> tuple[str, int, int]:
     """Click a picture button; the file's name and the PNG's width and height (checked to be a PNG)."""
     with page.expect_download() as info:
@@ -44,7 +52,7 @@ def _picture(page: Page, button: str) -> tuple[str, int, int]:
     return download.suggested_filename, width, height
 
 
-def test_a_shared_link_opens_the_same_run(lab, browser: Browser) -> None:  # type: ignore[no-untyped-def]
+def test_a_shared_link_opens_the_same_run(lab, browser: Browser) -> None:
     lab.open("?new")
     lab.send({"type": "step", "unit": "iteration", "count": 15})
     lab.send({"type": "set", "changes": {"learning_rate": 0.1, "batch_size": 3}})
@@ -84,26 +92,19 @@ def test_a_shared_link_opens_the_same_run(lab, browser: Browser) -> None:  # typ
         page.click("#btn-share")
         page.wait_for_selector("#share-picture-network")
         name, width, height = _picture(page, "#share-picture-network")
-        box = page.evaluate(
-            "[document.getElementById('network-view').clientWidth, document.getElementById('network-view').clientHeight]"
-        )
-        assert name == "backprop-network-step0.png" and (width, height) == tuple(box)
+        assert name == "backprop-network-step0.png" and (width, height) == _size(page, "#network-view")
         page.select_option("#share-scale", "slides")
         name, width, height = _picture(page, "#share-picture-loss")
-        plot = page.evaluate(
-            "(() => { const p = document.querySelector('#loss-view .js-plotly-plot'); return [p.clientWidth, p.clientHeight]; })()"
-        )
+        plot = _size(page, "#loss-view .js-plotly-plot")
         assert name == "backprop-loss-step0.png" and (width, height) == (2 * plot[0], 2 * plot[1])
         name, width, _ = _picture(page, "#share-picture-formula")
-        assert name == "backprop-formula-step0.png" and width == 2 * page.evaluate(
-            "document.getElementById('math-view').clientWidth"
-        )
+        assert name == "backprop-formula-step0.png" and width == 2 * _size(page, "#math-view")[0]
         assert errors == [], errors
     finally:
         fresh.close()
 
 
-def test_a_cut_link_says_so_and_starts_a_default_run(lab) -> None:  # type: ignore[no-untyped-def]
+def test_a_cut_link_says_so_and_starts_a_default_run(lab) -> None:
     lab.open("?new")
     lab.page.click("#btn-share")
     lab.page.wait_for_function("document.querySelector('#share-url').value.includes('#run=1.')")

@@ -101,6 +101,8 @@ def _parts(lab: Lab) -> list[str]:
     [
         (lambda p: ["2", *p[1:]], "version 2; this server reads version 1"),
         (lambda p: ["x", *p[1:]], "does not start with a version number"),
+        (lambda p: ["0" * 5000, *p[1:]], "does not start with a version number"),
+        (lambda p: ["٣", *p[1:]], "does not start with a version number"),
         (lambda p: [p[0], p[1][:-9], p[2]], "settings are"),
         (lambda p: [p[0], p[1], p[2][:-6]], "weights are"),
         (lambda p: [p[0], p[1], p[2][:40]], "weights are"),
