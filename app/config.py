@@ -27,12 +27,8 @@ class EngineLimits:
     max_points: int = 2000  # examples in one data set (train + test)
     min_points: int = 4
     max_custom_rows: int = 1000
-    max_csv_bytes: int = 200 * 1024  # an imported CSV's text, UTF-8 (app/engine/csvdata.py): one socket message
+    max_csv_bytes: int = 200 * 1024  # an imported CSV's text, UTF-8 (app/engine/csvdata.py): one message
     max_csv_name: int = 60  # characters of a column's or a class's name
-    # A share link (app/export/link.py): past this many characters the weights are left out of it; a link
-    # read back expands to at most link_max_expanded bytes of JSON.
-    link_max_chars: int = 8192
-    link_max_expanded: int = 1024 * 1024
     max_abs_input: float = 1e6  # custom inputs and targets, explicit parameters
     learning_rate_min: float = 1e-5
     learning_rate_max: float = 10.0
@@ -175,6 +171,19 @@ class ViewLimits:
     preactivation_bins: int = 48
     preactivation_bins_min: int = 8
     preactivation_bins_max: int = 200
+
+
+@dataclass(frozen=True)
+class ShareLimits:
+    """Bounds of a share link (app/export/link.py): the whole URL, and what its parts may expand to."""
+
+    # a link longer than link_max_bytes leaves the weights out (the page offers the weights file instead);
+    # when even the settings do not fit (large custom data) there is no link. Read back, the settings part
+    # may expand to at most link_max_settings_bytes of JSON and the weights to max_parameters float64s.
+    link_max_bytes: int = 8192
+    link_max_settings_bytes: int = 512 * 1024
+    # the page's parts a classroom link may hide (`hide=` in the fragment, applied when it opens)
+    link_hide: tuple[str, ...] = ("settings", "tabs", "formula", "timeline")
 
 
 @dataclass(frozen=True)
@@ -350,3 +359,4 @@ SERVE_STATE_FILE = ".backprop/sessions.json"
 LIMITS = EngineLimits()
 DEFAULTS = EngineDefaults()
 VIEWS = ViewLimits()
+SHARE = ShareLimits()

@@ -76,9 +76,18 @@ async def _diverged(request: Request, exc: Exception) -> Response:
 
 
 def allowed_methods(routes: Sequence[BaseRoute], scope: dict[str, object]) -> list[str]:
-    """Every method one of `routes` answers on the scope's path (HEAD wherever GET is), sorted."""
+    """Every method one of `routes` answers on the scope's path (HEAD wherever GET is), sorted. A path
+    that a route names literally (/api/sessions/from-link) is that resource alone, not also a value of
+    another route's parameter (/api/sessions/{session_id})."""
     methods: set[str] = set()
-    for route in routes:
+    matching = [
+        route
+        for route in routes
+        for method in getattr(route, "methods", None) or ()
+        if route.matches({**scope, "method": method})[0] == Match.FULL
+    ]
+    literal = [route for route in matching if not getattr(route, "param_convertors", None)]
+    for route in literal or matching:
         for method in getattr(route, "methods", None) or ():
             if route.matches({**scope, "method": method})[0] == Match.FULL:
                 methods.add(method)

@@ -8,7 +8,7 @@ import dataclasses
 from typing import Any
 
 from app.api.presets import PRESETS
-from app.config import VIEWS, Settings
+from app.config import SHARE, VIEWS, Settings
 from app.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from app.engine.datasets import DATASETS
 from app.engine.features import FEATURES
@@ -88,6 +88,7 @@ def build_meta(settings: Settings) -> dict[str, Any]:
             "limits": limits,
             "defaults": defaults,
             "views": dataclasses.asdict(VIEWS),  # the lecture views' bounds and defaults (app/config.py)
+            "share": _plain(dataclasses.asdict(SHARE)),  # share links: size bound, parts a link may hide
         },
         "meta",
     )

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import Field
-
-from app.config import LIMITS
-from app.schemas.types import Outgoing, Strict
+from app.schemas.types import Outgoing
 
 
 class ExportedWeights(Outgoing):
@@ -53,19 +50,3 @@ class ExportedRecords(Outgoing):
     cursor: dict[str, Any]
     records: list[dict[str, Any]]
 
-
-class LinkReply(Outgoing):
-    """A share link: the URL (its fragment holds the run), its length, the step it was taken at, whether
-    the weights are in it, and why not."""
-
-    url: str
-    chars: int
-    step: int
-    weights_included: bool
-    message: str | None
-
-
-class LinkRequest(Strict):
-    """A share link to open: its fragment (run=...) or the whole URL."""
-
-    link: Annotated[str, Field(min_length=1, max_length=LIMITS.link_max_chars + 2048)]

@@ -3,7 +3,8 @@
  * session, opens the socket, mounts every view and forwards the views' `bl:send` requests to the socket
  * (through the guard that asks before leaving the past) and their `bl:switch` requests (another run).
  *
- * URL options: `?preset=<name>` starts a new session from that preset; `?new` starts a new default session.
+ * URL options: `?preset=<name>` starts a new session from that preset; `?new` starts a new default session;
+ * a share link's `#run=...` opens the run it holds (link-open.js).
  * On /r/{code} (<body data-room>) the page follows that classroom room instead (classroom/): no session of
  * its own until the student explores on their own.
  */
@@ -18,6 +19,7 @@ import { createGuard } from "./controls/guard.js";
 import { mount as mountHelp } from "./views/help/help.js";
 import { mountDialogs } from "./controls/dialogs.js";
 import { mountViewTabs, viewFromUrl } from "./controls/view-tabs.js";
+import { linkFragment, openLink } from "./link-open.js";
 
 /** [view folder under views/ (its module has the same name), root element id] of the views that draw the network and its numbers. */
 const VIEWS = [
@@ -62,8 +64,10 @@ export function presetConfig(meta, name) {
   return p ? p.config : null;
 }
 
-/** The id of the session to open: this tab's room's, this tab's previous one, or a new one. */
-async function startSession(meta) {
+/** The id of the session to open: a share link's, this tab's room's, this tab's previous one, or a new one. */
+async function startSession(meta, store) {
+  const link = linkFragment();
+  if (link) return openLink(link, store);
   // A teacher's tab with an open room stays on the room's session (a reload must not leave the class).
   const room = teacherRoom();
   if (room?.session) return room.session;
@@ -122,7 +126,7 @@ async function boot() {
   }
   let id;
   try {
-    id = await startSession(meta);
+    id = await startSession(meta, store);
   } catch (err) {
     store.set({ connection: "reconnecting", error: { field: "session", message: `could not create a session: ${err.message ?? err}` } });
     // The server is not answering yet: keep trying through the socket's own recovery path.

@@ -1,14 +1,16 @@
 /**
- * The dialogs of the time line that the controls own: the past's prompt and the branch dialog (compare is a
- * view of its own, views/compare/).
+ * The dialogs the controls own: the past's prompt and the branch dialog of the time line (compare is a view
+ * of its own, views/compare/), and the Share dialog.
  */
 
 import { mountBranch } from "./branch.js";
 import { mountCsvImport } from "./csv-import.js";
 import { mountPrompt } from "./prompt.js";
+import { mountShare } from "./share.js";
 
 /**
- * Mount the prompt into #prompt-overlay and the branch dialog into #branch-overlay.
+ * Mount the prompt into #prompt-overlay, the branch dialog into #branch-overlay, the CSV import into
+ * #csv-overlay, Share into #share-overlay.
  * @param {{get: Function, set: Function, subscribe: Function}} store
  * @param {((msg: object) => void) & {answer: (choice: string) => void, dropPending: () => void}} guard
  * @param {(msg: object) => void} toSocket sends a message without asking
@@ -20,4 +22,6 @@ export function mountDialogs(store, guard, toSocket) {
   if (branch) mountBranch(branch, store, { send: toSocket, cancelled: guard.dropPending });
   const csv = document.getElementById("csv-overlay");
   if (csv) mountCsvImport(csv, store);
+  const share = document.getElementById("share-overlay");
+  if (share) mountShare(share, store);
 }

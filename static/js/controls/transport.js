@@ -1,7 +1,7 @@
 /**
  * The first control row: play/pause, step back a phase/iteration, step phase/iteration/epoch, reset, re-randomise, speed; where the
  * iteration is (phase indicator), counters and losses (kept back while answers are hidden); connection
- * status; presenter, settings and help.
+ * status; share, classroom, presenter, settings and help.
  */
 
 import { HIDDEN_TEXT, lossHidden } from "../answers.js";
@@ -108,7 +108,11 @@ export function transportRow(store) {
   const classroomBtn = button("Classroom", "Open a classroom room: students follow this run on their laptops", () => {
     document.dispatchEvent(new CustomEvent("bl:classroom"));
   }, { id: "btn-classroom" });
-  const right = h("div", { class: "group right" }, conn, classroomBtn, settingsBtn, presenterBtn, helpBtn);
+  // Share (controls/share.js): the run's link, its exports and pictures of the views.
+  const shareBtn = button("Share", "Share this run: a link, the exports, pictures of the views", () => {
+    store.set({ dialog: { kind: "share" } });
+  }, { id: "btn-share" });
+  const right = h("div", { class: "group right" }, conn, shareBtn, classroomBtn, settingsBtn, presenterBtn, helpBtn);
 
   store.subscribe(["playing", "speed"], (s) => {
     setText(play, s.playing ? "❚❚ Pause" : "▶ Play");
