@@ -48,3 +48,10 @@ export async function openLink(fragment, store) {
   store.set({ error: { field: null, message: `This link cannot be opened (${text}). A new default run was started instead.`, at: Date.now() } });
   return (await createSession({})).id;
 }
+
+/** A share link pasted into this tab's address bar changes only the fragment: load the page again to open it. */
+export function watchLinks() {
+  addEventListener("hashchange", () => {
+    if (linkFragment()) location.reload();
+  });
+}

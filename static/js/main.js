@@ -19,7 +19,7 @@ import { createGuard } from "./controls/guard.js";
 import { mount as mountHelp } from "./views/help/help.js";
 import { mountDialogs } from "./controls/dialogs.js";
 import { mountViewTabs, viewFromUrl } from "./controls/view-tabs.js";
-import { linkFragment, openLink } from "./link-open.js";
+import { linkFragment, openLink, watchLinks } from "./link-open.js";
 
 /** [view folder under views/ (its module has the same name), root element id] of the views that draw the network and its numbers. */
 const VIEWS = [
@@ -103,6 +103,7 @@ async function boot() {
   });
   document.addEventListener("bl:switch", (e) => socket?.switchTo(e.detail.id));
 
+  watchLinks();
   mountControls(document.getElementById("controls"), store);
   mountDialogs(store, guard, toSocket);
   mountHelp(document.getElementById("help-overlay"), store);
