@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from app.api.export import attachment
 from app.api.rest import NOT_FOUND, SessionDep
 from app.export.files import notebook_of, script_of
 
 router = APIRouter(prefix="/api", tags=["export"])
-
-
-def _attachment(session_id: str, step: int, ext: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="backprop-{session_id[:8]}-step{step}.{ext}"'}
 
 
 @router.get(
@@ -25,7 +22,7 @@ async def export_script(session: SessionDep) -> Response:
     in the lectures' notation; run, it ends with the session's weights (`--json`: its last line is
     {"step", "weights", "biases", "train_loss"})."""
     text = await script_of(session)
-    headers = _attachment(session.id, session.lab.step, "py")
+    headers = attachment(session.id, "script", session.lab.step, "py")
     return Response(text, media_type="text/x-python; charset=utf-8", headers=headers)
 
 
@@ -41,5 +38,5 @@ async def export_notebook(session: SessionDep) -> Response:
     """The script's code as a Jupyter notebook: a markdown cell before each part (one per phase), runnable
     top to bottom, its last cell comparing the weights with the session's."""
     text = await notebook_of(session)
-    headers = _attachment(session.id, session.lab.step, "ipynb")
+    headers = attachment(session.id, "notebook", session.lab.step, "ipynb")
     return Response(text, media_type="application/x-ipynb+json", headers=headers)
