@@ -66,10 +66,12 @@ def _rows(text: str) -> list[tuple[int, list[str]]]:
     text = text.removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[tuple[int, list[str]]] = []
+    end = 0  # the line the previous row ended on: a row (even one with a line break quoted) starts after it
     try:
         for cells in reader:
             if any(cell.strip() for cell in cells):
-                rows.append((reader.line_num, [cell.strip() for cell in cells]))
+                rows.append((end + 1, [cell.strip() for cell in cells]))
+            end = reader.line_num
             if len(rows) > LIMITS.max_custom_rows + 1:
                 raise _refuse(f"more than {LIMITS.max_custom_rows} rows of data (the limit)")
     except csv.Error as error:
@@ -86,6 +88,8 @@ def _header(cells: list[str], label: str) -> int:
     for cell in cells:
         if not cell:
             raise _refuse("a column has no name", 1)
+        if not cell.isprintable():
+            raise _refuse("a name holds a line break or another control character", 1, cell[:20])
         if len(cell) > LIMITS.max_csv_name:
             raise _refuse(f"a name is longer than {LIMITS.max_csv_name} characters", 1, cell[:20] + "…")
     seen: set[str] = set()
@@ -144,6 +148,8 @@ def _labels(cells: list[str], lines: list[int], column: str) -> tuple[NDArray[An
     for cell, line in zip(cells, lines, strict=True):
         if len(cell) > LIMITS.max_csv_name:
             raise _refuse(f"a class name is longer than {LIMITS.max_csv_name} characters", line, column)
+        if not cell.isprintable():
+            raise _refuse("a class name holds a line break or another control character", line, column)
         if cell not in names:
             names[cell] = len(names)
             if len(names) > LIMITS.max_outputs:

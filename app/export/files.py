@@ -16,12 +16,20 @@ def describe(session: Session) -> dict[str, Any]:
     """The words the exported code starts with: the session, its data set, its inputs and targets."""
     data = session.lab.data
     targets = f"the classes {', '.join(data.class_names)}" if data.n_classes else "real values"
-    return {
+    words = {
         "session": session.id,
         "dataset": data.name,
         "features": ", ".join(data.feature_labels),
         "targets": targets,
     }
+    return {key: printable(value) for key, value in words.items()}
+
+
+def printable(text: str) -> str:
+    """User text as one line of a comment or a docstring of the exported code: no line break or control
+    character (a CSV's names could end a comment and start code), no backslash or triple quote."""
+    line = "".join(ch if ch.isprintable() else " " for ch in text)
+    return line.replace("\\", "/").replace('"' * 3, "'" * 3)
 
 
 def _plan(session: Session) -> Plan:

@@ -49,4 +49,3 @@ class ExportedRecords(Outgoing):
     phases_done: int
     cursor: dict[str, Any]
     records: list[dict[str, Any]]
-

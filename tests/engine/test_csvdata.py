@@ -93,3 +93,11 @@ def test_the_rows_are_split_by_the_train_fraction_and_the_split_is_seeded() -> N
     restored = Lab.restore(lab.checkpoint())
     assert restored.config.dataset == lab.config.dataset
     assert np.array_equal(restored.data.inputs, data.inputs)
+
+
+def test_names_with_line_breaks_are_refused() -> None:
+    # a name is written into the exported script's comments: a line break there would start code
+    assert "row 1, column 'a\\nimport os': a name holds a line break" in refusal(
+        '"a\nimport os",y\n1,p\n2,q\n'
+    )
+    assert "row 3, column 'y': a class name holds a line break" in refusal('a,y\n1,p\n2,"q\rx"\n')

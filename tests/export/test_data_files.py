@@ -99,3 +99,9 @@ def test_the_records_are_the_current_iterations(client: TestClient) -> None:
     assert stepped["records"][0]["phase"] == "loss"
     body = client.get(f"/api/sessions/{driver.sid}/export/records").json()
     assert body["records"][-1] == stepped["records"][-1]
+
+
+def test_user_text_in_the_exported_code_stays_on_its_line() -> None:
+    from app.export.files import printable
+
+    assert printable('a\nimport os\r\t"""\\') == "a import os  '''/"
